@@ -1,0 +1,42 @@
+# Two commands on a fresh machine with Python 3.11: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install demo test test-fast bench lint clean help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --all-extras --python $(PYTHON)
+	@touch $@
+
+install: $(STAMP) ## install the pinned stack into .venv (uv, from uv.lock)
+
+demo: install ## generate 13 months of sample exports, load them through Airflow, print KPIs
+	$(VENV)/bin/pilotage demo
+
+test: install ## run the whole test suite (unit + integration with Airflow, GX, dbt)
+	$(VENV)/bin/pytest
+
+test-fast: install ## unit tests only
+	$(VENV)/bin/pytest -m "not integration"
+
+bench: install ## print performance figures (generator, ingestion, dbt)
+	$(VENV)/bin/python -m pilotage.bench
+
+lint: install ## ruff
+	$(VENV)/bin/ruff check include dags tests
+
+clean: ## remove generated data, the warehouse and the local Airflow home
+	rm -rf data .airflow

@@ -1,0 +1,144 @@
+"""Daily ingestion of the contact center's exports into the KPI warehouse (see ``doc_md``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
+from airflow.sdk import TriggerRule
+
+SOURCES = ("acd", "crm", "wfm", "qa")
+WRITER_POOL = "duckdb_writer"
+MARTS = Asset(name="pilotage_marts", uri="pilotage://warehouse/marts")
+
+DOC = """
+### pilotage_daily — exports → Great Expectations → DuckDB raw → dbt marts
+
+Each run processes **every local business day of its data interval** (Europe/Paris), so a
+scheduled run handles one day and a run whose interval spans months loads the whole history in
+one pass. For a manual run, `date_from` / `date_to` (inclusive) in the run's conf override it.
+
+Per source system (`acd`, `crm`, `wfm`, `qa`):
+1. **land**: find `<landing>/<source>/<entity>_<YYYYMMDD>.*`, archive it by content hash;
+2. **validate**: parse with the layout mapping, check with the suite in `expectations/`; a file
+   breaking a blocking rule is copied to `<data>/quarantine/` with a reason naming file, rule and
+   rows — the other files, days and sources go on;
+3. **load** (pool `duckdb_writer`, 1 slot): each accepted day replaces itself in `raw.*`.
+
+Then **dbt_build** rebuilds the window's business days in the marts, and **summarize** logs
+what was loaded, unchanged, missing or quarantined. Paths come from Airflow Variables
+`pilotage_landing_dir`, `pilotage_data_dir`, `pilotage_warehouse` or the same names in
+upper case as environment variables.
+"""
+
+
+def _on_failure(context) -> None:
+    ti = context.get("task_instance")
+    print(f"pilotage: task {getattr(ti, 'task_id', '?')} failed for run "
+          f"{getattr(context.get('dag_run'), 'run_id', '?')}: {context.get('exception')}")
+
+
+def _settings():
+    """Settings from Airflow Variables first, then environment, then project defaults."""
+    import os
+
+    from airflow.sdk import Variable
+
+    for name in ("pilotage_landing_dir", "pilotage_data_dir", "pilotage_warehouse"):
+        value = Variable.get(name, default=None)
+        if value:
+            os.environ[name.upper()] = value
+    from pilotage.settings import Settings
+
+    return Settings.from_env()
+
+
+def _window(context) -> tuple[str, str]:
+    """[start, end) business days of this run: conf override, else the data interval."""
+    from pilotage.orchestration import run_window
+
+    return run_window(context)
+
+
+@dag(
+    dag_id="pilotage_daily",
+    description="Land, validate and load the four source exports, then dbt build the marts.",
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="Europe/Paris"),
+    start_date=pendulum.datetime(2025, 1, 1, tz="Europe/Paris"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["pilotage", "ingestion", "dbt"],
+    doc_md=DOC,
+    params={
+        "date_from": Param(None, type=["null", "string"], format="date",
+                           description="First business day to process (manual runs)."),
+        "date_to": Param(None, type=["null", "string"], format="date",
+                         description="Last business day to process, inclusive (manual runs)."),
+    },
+    default_args={
+        "owner": "data-engineering",
+        "retries": 2,
+        "retry_delay": timedelta(seconds=30),
+        "retry_exponential_backoff": True,
+        "max_retry_delay": timedelta(minutes=10),
+        "on_failure_callback": _on_failure,
+    },
+)
+def pilotage_daily():
+    loads = []
+    for source in SOURCES:
+
+        @task(task_id=f"land_{source}")
+        def land(source: str = source, **context) -> list[dict]:
+            from datetime import date
+
+            from pilotage.ingest import pipeline
+
+            start, end = _window(context)
+            return pipeline.land(source, date.fromisoformat(start), date.fromisoformat(end), _settings())
+
+        @task(task_id=f"validate_{source}")
+        def validate(manifest: list[dict], source: str = source) -> list[dict]:
+            from pilotage.ingest import pipeline
+
+            return pipeline.validate(source, manifest, _settings())
+
+        @task(task_id=f"load_{source}", pool=WRITER_POOL)
+        def load(decisions: list[dict], source: str = source) -> dict:
+            from pilotage.ingest import pipeline
+
+            return pipeline.load(source, decisions, _settings())
+
+        loads.append(load(validate(land())))
+
+    @task(pool=WRITER_POOL, trigger_rule=TriggerRule.ALL_DONE, outlets=[MARTS])
+    def dbt_build(**context) -> None:
+        """Rebuild the window's business days in every dbt model (runs even if a source failed)."""
+        from datetime import date, timedelta
+
+        from pilotage.transform import dbt_build as build
+
+        start, end = _window(context)
+        build(_settings(), date.fromisoformat(start), date.fromisoformat(end) - timedelta(days=1))
+
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def summarize(**context) -> dict:
+        """Log, per entity, the days loaded / missing / quarantined in this window."""
+        from pilotage.orchestration import summarize_window
+
+        start, end = _window(context)
+        return summarize_window(_settings(), start, end)
+
+    @task(trigger_rule=TriggerRule.ONE_FAILED, retries=0)
+    def fail_if_any_task_failed() -> None:
+        """Keeps the run red when a source failed, although dbt and the summary still ran."""
+        raise RuntimeError("at least one task of this run failed; see its log")
+
+    built = dbt_build()
+    loads >> built
+    built >> summarize()
+    [*loads, built] >> fail_if_any_task_failed()
+
+
+pilotage_daily()

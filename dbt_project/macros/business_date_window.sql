@@ -1,0 +1,39 @@
+{#-
+    Filter on the business-date window passed by the orchestrator:
+        dbt build --vars '{date_from: 2026-10-05, date_to: 2026-10-05}'
+    Both bounds are ISO dates, inclusive. Without them the predicate is always true (full rebuild
+    of every business date present upstream). Giving only one bound, a bound that is not an ISO
+    date, or date_from > date_to is a compilation error (fail before touching the warehouse).
+-#}
+{% macro business_date_window(column='business_date') -%}
+    {%- set bounds = pilotage.business_date_bounds() -%}
+    {%- if bounds is none -%}
+        (1 = 1)
+    {%- else -%}
+        ({{ column }} between cast('{{ bounds[0] }}' as date) and cast('{{ bounds[1] }}' as date))
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Returns none (no window) or [date_from, date_to] as ISO strings, validated. -#}
+{% macro business_date_bounds() -%}
+    {%- set date_from = var('date_from', none) -%}
+    {%- set date_to = var('date_to', none) -%}
+    {%- if date_from in (none, '') and date_to in (none, '') -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if date_from in (none, '') or date_to in (none, '') -%}
+        {{ exceptions.raise_compiler_error("vars date_from and date_to must be given together (got date_from=" ~ date_from ~ ", date_to=" ~ date_to ~ ")") }}
+    {%- endif -%}
+    {%- set parsed = [] -%}
+    {%- for value in [date_from, date_to] -%}
+        {%- set text = value | string | trim -%}
+        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
+            {{ exceptions.raise_compiler_error("business date bounds must be ISO dates YYYY-MM-DD, got " ~ text) }}
+        {%- endif -%}
+        {%- do parsed.append(modules.datetime.date.fromisoformat(text)) -%}
+    {%- endfor -%}
+    {%- if parsed[0] > parsed[1] -%}
+        {{ exceptions.raise_compiler_error("date_from (" ~ parsed[0] ~ ") is after date_to (" ~ parsed[1] ~ ")") }}
+    {%- endif -%}
+    {{ return([parsed[0].isoformat(), parsed[1].isoformat()]) }}
+{%- endmacro %}

@@ -1,0 +1,54 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'cases') }}
+
+),
+
+deduplicated as (
+
+    {#- Cases are re-exported as they change and carry no modification timestamp:
+        the latest delivery wins. -#}
+    {{ deduplicate(
+        relation='source',
+        partition_by='case_id',
+        order_by='_business_date desc, _row_number desc, _source_file desc'
+    ) }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        case_id,
+        case_number,
+        {{ dbt.hash("nullif(customer_id, '')") }} as customer_key,
+        account_id,
+        origin_contact_id,
+
+        -- attributes
+        origin,
+        reason,
+        case_type,
+        status,
+        priority,
+        is_closed,
+
+        -- timestamps
+        created_at,
+        closed_at,
+        cast({{ utc_to_local('created_at') }} as date) as created_date_local,
+        cast({{ utc_to_local('closed_at') }} as date) as closed_date_local,
+
+        -- lineage
+        _business_date as business_date,
+        _source_file as source_file,
+        _row_number as source_row_number
+
+    from deduplicated
+
+)
+
+select * from renamed

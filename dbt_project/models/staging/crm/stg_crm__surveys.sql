@@ -1,0 +1,45 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'surveys') }}
+
+),
+
+deduplicated as (
+
+    {{ deduplicate(
+        relation='source',
+        partition_by='survey_id',
+        order_by='answered_at desc nulls last, _business_date desc, _row_number desc, _source_file desc'
+    ) }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        survey_id,
+        contact_id,
+        case_number,
+
+        -- answer
+        question,
+        score,
+        scale_max,
+
+        -- timestamps
+        answered_at,
+        cast({{ utc_to_local('answered_at') }} as date) as answered_date_local,
+
+        -- lineage
+        _business_date as business_date,
+        _source_file as source_file,
+        _row_number as source_row_number
+
+    from deduplicated
+
+)
+
+select * from renamed

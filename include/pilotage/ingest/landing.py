@@ -1,0 +1,44 @@
+"""Find each day's delivered export in the landing folder and archive it, keyed by content hash.
+
+The archive is append-only: every delivered version of a file is kept under
+``<archive>/<source>/<YYYY>/<MM>/<DD>/<sha256[:16]>__<name>``, so raw files are never lost and a
+re-delivered file is recognized by its hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+from pilotage.ingest.contracts import Entity
+
+
+def days_between(start: date, end_exclusive: date) -> list[date]:
+    """Business days in [start, end_exclusive)."""
+    return [start + timedelta(days=i) for i in range((end_exclusive - start).days)]
+
+
+def delivery_path(landing_dir: Path, ent: Entity, day: date) -> Path:
+    return landing_dir / ent.source / ent.file_glob.format(yyyymmdd=day.strftime("%Y%m%d"))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def archive_file(path: Path, archive_dir: Path, source: str, day: date, sha: str) -> Path:
+    """Copy a delivered file into the archive once (atomic rename); return its archived path."""
+    target = archive_dir / source / day.strftime("%Y/%m/%d") / f"{sha[:16]}__{path.name}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target)
+    return target

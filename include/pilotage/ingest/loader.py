@@ -1,0 +1,60 @@
+"""Write validated rows into the DuckDB raw layer: a day replaces itself, in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from pilotage.ingest.contracts import Entity
+
+
+def loaded_hashes(con: duckdb.DuckDBPyConnection, entity_key: str) -> dict[date, str]:
+    """Hash of the file currently loaded for each day of an entity."""
+    rows = con.execute(
+        "select business_date, loaded_sha256 from raw._load_log "
+        "where entity = ? and loaded_sha256 is not null",
+        [entity_key],
+    ).fetchall()
+    return {day: sha for day, sha in rows}
+
+
+def replace_days(con: duckdb.DuckDBPyConnection, ent: Entity, rows: pd.DataFrame, days: list[date]) -> None:
+    """Delete the given business days of an entity and insert ``rows`` in their place."""
+    columns = list(ent.all_columns)
+    frame = rows.reindex(columns=columns)  # noqa: F841 - read by DuckDB below
+    con.execute(f"delete from {ent.table} where _business_date = any(?::date[])", [days])
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    casts = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in ent.all_columns.items())
+    con.execute(f"insert into {ent.table} ({quoted}) select {casts} from frame")
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    entity_key: str,
+    day: date,
+    *,
+    status: str,
+    source_file: str | None = None,
+    file_sha256: str | None = None,
+    message: str | None = None,
+    loaded: tuple[str, int] | None = None,
+) -> None:
+    """Upsert the day's line in ``raw._load_log``; ``loaded`` = (sha, rows) when rows were replaced."""
+    if loaded is not None:
+        loaded_sha, row_count = loaded
+        con.execute(
+            "insert or replace into raw._load_log values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [entity_key, day, status, source_file, file_sha256, loaded_sha, row_count, message],
+        )
+        return
+    con.execute(
+        """
+        insert into raw._load_log values (?, ?, ?, ?, ?, null, null, ?)
+        on conflict (entity, business_date) do update set
+            status = excluded.status, source_file = excluded.source_file,
+            file_sha256 = excluded.file_sha256, message = excluded.message
+        """,
+        [entity_key, day, status, source_file, file_sha256, message],
+    )

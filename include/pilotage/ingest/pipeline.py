@@ -1,0 +1,167 @@
+"""The ingestion steps of the daily DAG, one function per task, each keyed by a window of days.
+
+``land`` -> ``validate`` -> ``load`` per source system. They exchange small JSON-able lists (XCom)
+and never read the clock: the window comes from the DAG run's data interval, so re-running a
+window gives the same warehouse. Parsed rows of an accepted file are cached as Parquet under
+``<data>/parsed/`` keyed by the file's hash, so ``load`` does not parse twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pilotage.ingest import landing, loader
+from pilotage.ingest.contracts import entities_of, entity
+from pilotage.ingest.layouts import LayoutError, load_layout
+from pilotage.ingest.reader import Delivered, read_file
+from pilotage.settings import Settings
+from pilotage.warehouse import connect, ensure_raw_schema, writer_lock
+
+log = logging.getLogger("pilotage.ingest")
+
+
+def _layouts_dir() -> Path | None:
+    value = os.environ.get("PILOTAGE_LAYOUTS_DIR")
+    return Path(value) if value else None
+
+
+def _parsed_path(settings: Settings, entity_key: str, sha: str) -> Path:
+    return settings.data_dir / "parsed" / entity_key / f"{sha}.parquet"
+
+
+def land(source: str, start: date, end_exclusive: date, settings: Settings) -> list[dict[str, Any]]:
+    """Archive each entity's delivered file for every day of the window; note missing days."""
+    manifest = []
+    for ent in entities_of(source):
+        for day in landing.days_between(start, end_exclusive):
+            path = landing.delivery_path(settings.landing_dir, ent, day)
+            item: dict[str, Any] = {"entity": ent.key, "day": day.isoformat(), "name": path.name}
+            if path.exists():
+                sha = landing.sha256_of(path)
+                archived = landing.archive_file(path, settings.archive_dir, source, day, sha)
+                item.update(status="delivered", file=str(archived), sha256=sha)
+            else:
+                item.update(status="missing")
+            manifest.append(item)
+    delivered = sum(1 for m in manifest if m["status"] == "delivered")
+    log.info("%s: %d file(s) delivered, %d missing for %s..%s", source, delivered,
+             len(manifest) - delivered, start, end_exclusive)
+    return manifest
+
+
+def _quarantine(settings: Settings, source: str, item: dict[str, Any], reason: str) -> None:
+    folder = settings.quarantine_dir / source / item["day"]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / item["name"]
+    if not target.exists():
+        target.write_bytes(Path(item["file"]).read_bytes())
+    (folder / f"{item['name']}.{item['entity']}.reason.txt").write_text(reason + "\n", encoding="utf-8")
+    log.error("QUARANTINED %s (%s, %s): %s", item["name"], item["entity"], item["day"], reason)
+
+
+def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
+    """Decide for every entity/day: ``load``, ``skip`` (same file already loaded), ``quarantine``
+    or ``missing``. Bad files are copied to the quarantine folder with the reason."""
+    from pilotage.ingest.validation import validate as run_suite
+
+    with writer_lock(settings.warehouse_path):
+        con = connect(settings.warehouse_path)
+        try:
+            ensure_raw_schema(con)
+            loaded = {e.key: loader.loaded_hashes(con, e.key) for e in entities_of(source)}
+        finally:
+            con.close()
+
+    decisions: list[dict[str, Any]] = []
+    by_entity: dict[str, list[dict[str, Any]]] = {}
+    for item in manifest:
+        day = date.fromisoformat(item["day"])
+        if item["status"] == "missing":
+            decisions.append({**item, "action": "missing"})
+        elif loaded[item["entity"]].get(day) == item["sha256"]:
+            decisions.append({**item, "action": "skip"})
+        else:
+            by_entity.setdefault(item["entity"], []).append(item)
+
+    for entity_key, items in by_entity.items():
+        layout = load_layout(entity_key, _layouts_dir())
+        parsed = []
+        for item in items:
+            delivered = Delivered(Path(item["file"]), date.fromisoformat(item["day"]),
+                                  item["sha256"], item["name"])
+            try:
+                parsed.append((item, delivered, read_file(layout, delivered)))
+            except LayoutError as exc:
+                reason = f"{item['name']} ({entity_key}, {item['day']}): layout: {exc}"
+                _quarantine(settings, source, item, reason)
+                decisions.append({**item, "action": "quarantine", "message": reason})
+        verdicts, _ = run_suite(entity_key, [(d, f) for _, d, f in parsed], settings.expectations_dir)
+        for (item, _, frame), verdict in zip(parsed, verdicts, strict=True):
+            if verdict.accepted:
+                cache = _parsed_path(settings, entity_key, item["sha256"])
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                frame.drop(columns=["_errors"]).to_parquet(cache, index=False)
+                decisions.append({**item, "action": "load", "rows": len(frame),
+                                  "message": "; ".join(verdict.warnings) or None})
+            else:
+                reason = f"{item['name']} ({entity_key}, {item['day']}): " + "; ".join(verdict.blocking)
+                _quarantine(settings, source, item, reason)
+                decisions.append({**item, "action": "quarantine", "message": reason})
+    counts: dict[str, int] = {}
+    for d in decisions:
+        counts[d["action"]] = counts.get(d["action"], 0) + 1
+    log.info("%s validation: %s", source, counts)
+    return decisions
+
+
+def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> dict[str, int]:
+    """Apply the decisions in the warehouse: one transaction per entity, a day replaces itself."""
+    import pandas as pd
+
+    summary = {"loaded_days": 0, "rows": 0, "quarantined": 0, "missing": 0, "unchanged": 0}
+    with writer_lock(settings.warehouse_path):
+        con = connect(settings.warehouse_path)
+        try:
+            ensure_raw_schema(con)
+            for ent in entities_of(source):
+                mine = [d for d in decisions if d["entity"] == ent.key]
+                to_load = [d for d in mine if d["action"] == "load"]
+                already = loader.loaded_hashes(con, ent.key)
+                con.execute("begin transaction")
+                if to_load:
+                    frames = [pd.read_parquet(_parsed_path(settings, ent.key, d["sha256"])) for d in to_load]
+                    rows = pd.concat(frames, ignore_index=True)
+                    days = [date.fromisoformat(d["day"]) for d in to_load]
+                    loader.replace_days(con, ent, rows, days)
+                    for d, frame in zip(to_load, frames, strict=True):
+                        loader.record(con, ent.key, date.fromisoformat(d["day"]), status="loaded",
+                                      source_file=d["name"], file_sha256=d["sha256"],
+                                      message=d.get("message"), loaded=(d["sha256"], len(frame)))
+                    summary["loaded_days"] += len(to_load)
+                    summary["rows"] += len(rows)
+                for d in mine:
+                    day = date.fromisoformat(d["day"])
+                    if d["action"] == "quarantine":
+                        loader.record(con, ent.key, day, status="quarantined", source_file=d["name"],
+                                      file_sha256=d["sha256"], message=d["message"])
+                        summary["quarantined"] += 1
+                    elif d["action"] == "missing":
+                        if day not in already:
+                            loader.record(con, ent.key, day, status="missing",
+                                          message=f"no {d['name']} in the landing folder")
+                        summary["missing"] += 1
+                    elif d["action"] == "skip":
+                        summary["unchanged"] += 1
+                con.execute("commit")
+        finally:
+            con.close()
+    log.info("%s load: %s", source, summary)
+    return summary
+
+
+def entity_table(entity_key: str) -> str:
+    return entity(entity_key).table

@@ -1,0 +1,135 @@
+"""Validate canonical rows with the Great Expectations suites stored in ``expectations/``.
+
+One suite per entity (``expectations/<source>__<entity>.json``, GX 1.x suite format). Each
+expectation's ``meta.severity`` says what a failure does: ``blocking`` quarantines the file it
+occurs in, ``warning`` is recorded and the file is loaded. A whole window of files is validated
+in one pass (fast when clean); only when a blocking rule fails is each file re-validated alone,
+so the message can name the file, the rule and the rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pilotage.ingest.reader import Delivered
+
+MAX_ROWS_IN_MESSAGE = 10
+
+
+@dataclass
+class FileVerdict:
+    """What validation decided for one delivered file."""
+
+    delivered: Delivered
+    blocking: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.blocking
+
+    @property
+    def message(self) -> str:
+        return "; ".join(self.blocking or self.warnings)
+
+
+@lru_cache(maxsize=1)
+def _gx():
+    """Import GX lazily (~5 s) with analytics and progress bars off, and build one context."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        analytics_enabled=False,
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    asset = context.data_sources.add_pandas("exports").add_dataframe_asset(name="rows")
+    return gx, asset.add_batch_definition_whole_dataframe("all rows")
+
+
+def load_suite(expectations_dir: Path, entity_key: str):
+    gx, _ = _gx()
+    path = expectations_dir / f"{entity_key}.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return gx.ExpectationSuite(**doc)
+
+
+def _severity(result) -> str:
+    return (result.expectation_config.meta or {}).get("severity", "blocking")
+
+
+def _describe(result, rows: list[Any] | None) -> str:
+    cfg = result.expectation_config
+    meta = cfg.meta or {}
+    rule = meta.get("rule") or cfg.type
+    kwargs = {k: v for k, v in cfg.kwargs.items() if k in ("column", "column_A", "column_B", "column_list")}
+    count = result.result.get("unexpected_count")
+    text = f"rule '{rule}' ({cfg.type} {kwargs}) failed"
+    if count is not None:
+        text += f" on {count} row(s)"
+    if rows:
+        text += f", e.g. row(s) {rows[:MAX_ROWS_IN_MESSAGE]}"
+    examples = result.result.get("partial_unexpected_list")
+    if examples:
+        text += f", values {examples[:3]}"
+    return text
+
+
+def _run(suite, frame: pd.DataFrame, with_rows: bool):
+    _, batch_definition = _gx()
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    fmt: dict[str, Any] = {"result_format": "SUMMARY"}
+    if with_rows:
+        fmt["unexpected_index_column_names"] = ["_row_number"]
+    return batch.validate(suite, result_format=fmt)
+
+
+def _row_numbers(result) -> list[int]:
+    found = result.result.get("partial_unexpected_index_list") or []
+    rows = []
+    for item in found:
+        value = item.get("_row_number") if isinstance(item, dict) else item
+        if value is not None:
+            rows.append(int(value))
+    return sorted(set(rows))
+
+
+def validate(
+    entity_key: str, parsed: list[tuple[Delivered, pd.DataFrame]], expectations_dir: Path
+) -> tuple[list[FileVerdict], dict[str, Any]]:
+    """Validate the parsed files of one entity; returns a verdict per file and the batch result."""
+    verdicts = [FileVerdict(delivered) for delivered, _ in parsed]
+    if not parsed:
+        return verdicts, {}
+    suite = load_suite(expectations_dir, entity_key)
+    frame = pd.concat([f for _, f in parsed], ignore_index=True)
+    batch_result = _run(suite, frame, with_rows=False)
+    failed = [r for r in batch_result.results if not r.success]
+    if any(_severity(r) == "blocking" for r in failed):
+        for verdict, (_, file_frame) in zip(verdicts, parsed, strict=True):
+            if file_frame.empty:
+                continue
+            for result in _run(suite, file_frame, with_rows=True).results:
+                if result.success:
+                    continue
+                text = _describe(result, _row_numbers(result))
+                (verdict.blocking if _severity(result) == "blocking" else verdict.warnings).append(text)
+    else:
+        batch_warnings = [_describe(r, None) for r in failed]
+        for verdict in verdicts:
+            verdict.warnings.extend(batch_warnings)
+    return verdicts, batch_result.describe_dict()

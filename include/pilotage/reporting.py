@@ -1,0 +1,67 @@
+"""Read KPIs back from the marts for the terminal (the committee packs come later)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from pilotage.warehouse import connect
+
+PROVIDER_WEEK_SQL = """
+with days as (
+    select * from marts.mart_production_daily
+    where business_date between ?::date and ?::date
+)
+select
+    provider_id                                                             as provider,
+    sum(offered)                                                            as offered,
+    sum(answered)                                                           as answered,
+    sum(abandoned - short_abandoned) / nullif(sum(offered - short_abandoned), 0) as abandon_rate,
+    sum(answered_within_threshold) / nullif(sum(offered - short_abandoned), 0)   as service_level,
+    sum(handle_seconds) / nullif(sum(answered), 0)                          as aht_seconds,
+    sum(qa_score_sum) / nullif(sum(qa_evaluations), 0)                      as qa_score,
+    sum(csat_satisfied) / nullif(sum(csat_responses), 0)                    as csat
+from days
+group by provider_id
+order by provider_id
+"""
+
+COLUMNS = ("provider", "offered", "answered", "abandon_rate", "service_level", "aht_seconds",
+           "qa_score", "csat")
+
+
+def last_complete_week(today: date) -> tuple[date, date]:
+    """Monday..Sunday of the last week that ended before ``today``."""
+    monday = today - timedelta(days=today.weekday() + 7)
+    return monday, monday + timedelta(days=6)
+
+
+def provider_kpis(warehouse: Path, first: date, last: date) -> list[dict]:
+    con = connect(warehouse, read_only=True)
+    try:
+        rows = con.execute(PROVIDER_WEEK_SQL, [first, last]).fetchall()
+    finally:
+        con.close()
+    return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+
+
+def _fmt(key: str, value) -> str:
+    if value is None:
+        return "n/a"
+    if key in ("abandon_rate", "service_level", "csat"):
+        return f"{100 * value:.1f} %"
+    if key == "qa_score":
+        return f"{value:.1f} / 100"
+    if key == "aht_seconds":
+        return f"{int(value) // 60}m{int(value) % 60:02d}s"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def format_table(rows: list[dict]) -> str:
+    headers = ("provider", "offered", "answered", "abandon", "SL", "AHT", "QA", "CSAT")
+    body = [[_fmt(k, r[k]) for k in COLUMNS] for r in rows]
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.rjust(w) for c, w in zip(b, widths, strict=True)) for b in body]
+    return "\n".join(lines)

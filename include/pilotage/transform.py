@@ -1,0 +1,54 @@
+"""Run the dbt project against the warehouse (``dbt build`` for a window of business days)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from pilotage.settings import Settings
+from pilotage.warehouse import writer_lock
+
+log = logging.getLogger("pilotage.transform")
+
+
+class DbtError(RuntimeError):
+    """dbt exited non-zero; the message carries its summary lines."""
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt_build(settings: Settings, date_from: date | None = None, date_to: date | None = None,
+              extra_args: list[str] | None = None) -> None:
+    """``dbt build`` with vars ``date_from``/``date_to`` (inclusive) so incremental marts rebuild
+    only those business days; output is streamed to the log. Holds the warehouse writer lock."""
+    variables = {}
+    if date_from and date_to:
+        variables = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
+    project = settings.dbt_project_dir
+    cmd = [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),
+           "--vars", json.dumps(variables), *(extra_args or [])]
+    env = {**os.environ, "PILOTAGE_WAREHOUSE": str(settings.warehouse_path)}
+    env.setdefault("DBT_TARGET_PATH", str(settings.data_dir / "dbt" / "target"))
+    env.setdefault("DBT_LOG_PATH", str(settings.data_dir / "dbt" / "logs"))
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    log.info("running: %s", " ".join(cmd))
+    tail: list[str] = []
+    with writer_lock(settings.warehouse_path):
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env=env, cwd=project)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            line = line.rstrip()
+            log.info("dbt | %s", line)
+            tail = (tail + [line])[-30:]
+        code = proc.wait()
+    if code != 0:
+        raise DbtError(f"dbt build failed (exit {code}):\n" + "\n".join(tail))
