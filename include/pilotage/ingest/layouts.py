@@ -94,9 +94,6 @@ def parse_layout(doc: dict[str, Any], where: Path | str = "<memory>") -> Layout:
     unknown = set(raw_cols) - set(ent.columns)
     if unknown:
         raise _fail(where, f"key 'columns': not in the {ent.key} contract: {sorted(unknown)}")
-    missing = set(ent.columns) - set(raw_cols)
-    if missing:
-        raise _fail(where, f"key 'columns': contract columns without a mapping: {sorted(missing)}")
     specs = []
     for name, spec in raw_cols.items():
         if not isinstance(spec, dict) or "from" not in spec:
@@ -121,6 +118,9 @@ def parse_layout(doc: dict[str, Any], where: Path | str = "<memory>") -> Layout:
                 values={str(k): v for k, v in (spec.get("values") or {}).items()},
             )
         )
+    missing = set(ent.columns) - set(raw_cols)
+    if missing:
+        raise _fail(where, f"key 'columns': contract columns without a mapping: {sorted(missing)}")
     return Layout(
         entity=ent,
         format=fmt,

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
-import pandas as pd
-
 from pilotage.ingest.contracts import Entity
 
 
@@ -20,14 +18,22 @@ def loaded_hashes(con: duckdb.DuckDBPyConnection, entity_key: str) -> dict[date,
     return {day: sha for day, sha in rows}
 
 
-def replace_days(con: duckdb.DuckDBPyConnection, ent: Entity, rows: pd.DataFrame, days: list[date]) -> None:
-    """Delete the given business days of an entity and insert ``rows`` in their place."""
-    columns = list(ent.all_columns)
-    frame = rows.reindex(columns=columns)  # noqa: F841 - read by DuckDB below
+def replace_days(con: duckdb.DuckDBPyConnection, ent: Entity, parquet_files: list[str],
+                 days: list[date]) -> int:
+    """Delete the given business days of an entity and insert the rows of ``parquet_files``
+    (validated canonical rows) in their place; returns the number of rows inserted."""
     con.execute(f"delete from {ent.table} where _business_date = any(?::date[])", [days])
-    quoted = ", ".join(f'"{c}"' for c in columns)
+    if not parquet_files:
+        return 0
+    quoted = ", ".join(f'"{c}"' for c in ent.all_columns)
     casts = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in ent.all_columns.items())
-    con.execute(f"insert into {ent.table} ({quoted}) select {casts} from frame")
+    before = con.execute(f"select count(*) from {ent.table}").fetchone()[0]
+    con.execute(
+        f"insert into {ent.table} ({quoted}) select {casts} "
+        f"from read_parquet(?, union_by_name = true)",
+        [parquet_files],
+    )
+    return con.execute(f"select count(*) from {ent.table}").fetchone()[0] - before
 
 
 def record(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pilotage.ingest import landing, loader
-from pilotage.ingest.contracts import entities_of, entity
+from pilotage.ingest.contracts import entities_of
 from pilotage.ingest.layouts import LayoutError, load_layout
 from pilotage.ingest.reader import Delivered, read_file
 from pilotage.settings import Settings
@@ -31,6 +31,20 @@ def _layouts_dir() -> Path | None:
 
 def _parsed_path(settings: Settings, entity_key: str, sha: str) -> Path:
     return settings.data_dir / "parsed" / entity_key / f"{sha}.parquet"
+
+
+def _write_parquet(frame, path: Path) -> None:
+    """Write validated rows atomically (DuckDB's Parquet writer; no pyarrow needed)."""
+    import duckdb
+
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    con = duckdb.connect()
+    try:
+        con.register("frame", frame)
+        con.execute(f"copy frame to '{tmp}' (format parquet)")
+    finally:
+        con.close()
+    os.replace(tmp, path)
 
 
 def land(source: str, start: date, end_exclusive: date, settings: Settings) -> list[dict[str, Any]]:
@@ -104,7 +118,7 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) ->
             if verdict.accepted:
                 cache = _parsed_path(settings, entity_key, item["sha256"])
                 cache.parent.mkdir(parents=True, exist_ok=True)
-                frame.drop(columns=["_errors"]).to_parquet(cache, index=False)
+                _write_parquet(frame.drop(columns=["_errors"]), cache)
                 decisions.append({**item, "action": "load", "rows": len(frame),
                                   "message": "; ".join(verdict.warnings) or None})
             else:
@@ -120,8 +134,6 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) ->
 
 def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> dict[str, int]:
     """Apply the decisions in the warehouse: one transaction per entity, a day replaces itself."""
-    import pandas as pd
-
     summary = {"loaded_days": 0, "rows": 0, "quarantined": 0, "missing": 0, "unchanged": 0}
     with writer_lock(settings.warehouse_path):
         con = connect(settings.warehouse_path)
@@ -133,16 +145,14 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
                 already = loader.loaded_hashes(con, ent.key)
                 con.execute("begin transaction")
                 if to_load:
-                    frames = [pd.read_parquet(_parsed_path(settings, ent.key, d["sha256"])) for d in to_load]
-                    rows = pd.concat(frames, ignore_index=True)
+                    files = [str(_parsed_path(settings, ent.key, d["sha256"])) for d in to_load]
                     days = [date.fromisoformat(d["day"]) for d in to_load]
-                    loader.replace_days(con, ent, rows, days)
-                    for d, frame in zip(to_load, frames, strict=True):
+                    summary["rows"] += loader.replace_days(con, ent, files, days)
+                    for d in to_load:
                         loader.record(con, ent.key, date.fromisoformat(d["day"]), status="loaded",
                                       source_file=d["name"], file_sha256=d["sha256"],
-                                      message=d.get("message"), loaded=(d["sha256"], len(frame)))
+                                      message=d.get("message"), loaded=(d["sha256"], d["rows"]))
                     summary["loaded_days"] += len(to_load)
-                    summary["rows"] += len(rows)
                 for d in mine:
                     day = date.fromisoformat(d["day"])
                     if d["action"] == "quarantine":
@@ -162,6 +172,3 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
     log.info("%s load: %s", source, summary)
     return summary
 
-
-def entity_table(entity_key: str) -> str:
-    return entity(entity_key).table

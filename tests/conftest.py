@@ -1,0 +1,61 @@
+"""Shared fixtures: an isolated data folder, warehouse and landing folder per test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pilotage.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings whose every folder lives under tmp_path (env vars set for child processes too)."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("PILOTAGE_DATA_DIR", str(data))
+    for var in ("PILOTAGE_LANDING_DIR", "PILOTAGE_ARCHIVE_DIR", "PILOTAGE_QUARANTINE_DIR",
+                "PILOTAGE_WAREHOUSE"):
+        monkeypatch.delenv(var, raising=False)
+    return Settings.from_env()
+
+
+def ctr(contact_id: str, start: str, *, queue: str = "VOICE_BILLING", wait: int = 10,
+        answered: bool = True, talk: int = 200, hold: int = 0, acw: int = 30,
+        channel: str = "VOICE", updated: str | None = None, agent: str = "a.lys.0001") -> dict:
+    """A minimal Amazon Connect contact record (times are UTC ISO strings 'YYYY-MM-DDTHH:MM:SS')."""
+    from datetime import datetime, timedelta
+
+    t0 = datetime.fromisoformat(start)
+    iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    enq, deq = t0 + timedelta(seconds=5), t0 + timedelta(seconds=5 + wait)
+    record = {
+        "ContactId": contact_id, "InitialContactId": None, "Channel": channel,
+        "InitiationMethod": "INBOUND", "InitiationTimestamp": iso(t0),
+        "DisconnectReason": "CUSTOMER_DISCONNECT",
+        "Queue": {"Name": queue, "EnqueueTimestamp": iso(enq), "DequeueTimestamp": iso(deq),
+                  "Duration": wait},
+        "Agent": None,
+        "CustomerEndpoint": {"Type": "TELEPHONE_NUMBER", "Address": "+33600000000"},
+        "Attributes": {"customer_id": "CUS1", "case_number": "00000001"},
+    }
+    end = deq
+    if answered:
+        acw_start = deq + timedelta(seconds=talk + hold)
+        end = acw_start + timedelta(seconds=acw)
+        record["Agent"] = {
+            "Username": agent, "ConnectedToAgentTimestamp": iso(deq),
+            "AgentInteractionDuration": talk, "CustomerHoldDuration": hold,
+            "NumberOfHolds": 1 if hold else 0, "AfterContactWorkStartTimestamp": iso(acw_start),
+            "AfterContactWorkEndTimestamp": iso(end), "AfterContactWorkDuration": acw,
+        }
+    record["DisconnectTimestamp"] = iso(end)
+    record["LastUpdateTimestamp"] = updated or iso(end)
+    return record
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
