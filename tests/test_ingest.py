@@ -7,7 +7,6 @@ from datetime import date
 import duckdb
 import pytest
 from conftest import ctr, write_jsonl
-
 from pilotage.ingest import pipeline
 
 pytestmark = pytest.mark.integration

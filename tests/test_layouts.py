@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from pilotage.ingest.contracts import ENTITIES
 from pilotage.ingest.layouts import LayoutError, load_layout, parse_layout
 from pilotage.ingest.reader import Delivered, read_file
