@@ -1,0 +1,216 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='business_date',
+        on_schema_change='append_new_columns'
+    )
+}}
+
+{#- Production committee, daily grain: provider x site x queue x business_date. Components are
+    summable; the rates are recomputed from them (sum the components, then divide) at any
+    coarser grain. -#}
+
+with
+
+contacts as (
+
+    select * from {{ ref('fct_contacts') }}
+    where {{ business_date_window('business_date') }}
+        and queue_name is not null
+
+),
+
+surveys as (
+
+    select * from {{ ref('stg_crm__surveys') }}
+    where question = 'CSAT'
+
+),
+
+evaluations as (
+
+    select * from {{ ref('int_evaluations_enriched') }}
+    where {{ business_date_window('business_date') }}
+        and not is_calibration
+
+),
+
+queues as (
+
+    select * from {{ ref('queues') }}
+
+),
+
+contact_totals as (
+
+    select
+        provider_id,
+        site_id,
+        queue_name,
+        business_date,
+        count(case when is_offered then 1 end) as offered,
+        count(case when is_answered then 1 end) as answered,
+        count(case when is_abandoned then 1 end) as abandoned,
+        count(case when is_short_abandon then 1 end) as short_abandoned,
+        count(case when is_answered_within_threshold then 1 end) as answered_within_threshold,
+        count(case when is_abandoned_within_threshold then 1 end) as abandoned_within_threshold,
+        sum(case when is_answered then queue_seconds else 0 end) as answered_queue_seconds,
+        sum(talk_seconds) as talk_seconds,
+        sum(hold_seconds) as hold_seconds,
+        sum(acw_seconds) as acw_seconds,
+        sum(handle_seconds) as handle_seconds
+
+    from contacts
+    group by provider_id, site_id, queue_name, business_date
+
+),
+
+csat_totals as (
+
+    -- surveys are booked on the surveyed contact's day, provider, site and queue
+    select
+        contacts.provider_id,
+        contacts.site_id,
+        contacts.queue_name,
+        contacts.business_date,
+        count(*) as csat_responses,
+        count(case when surveys.score >= surveys.scale_max - 1 then 1 end) as csat_satisfied,
+        sum(surveys.score) as csat_score_sum
+
+    from surveys
+    inner join contacts
+        on surveys.contact_id = contacts.contact_id
+    where surveys.score is not null
+    group by contacts.provider_id, contacts.site_id, contacts.queue_name, contacts.business_date
+
+),
+
+qa_totals as (
+
+    -- evaluations are booked on their own business date, provider and site of the agent's
+    -- roster that day, queue of the evaluated contact
+    select
+        provider_id,
+        site_id,
+        queue_name,
+        business_date,
+        count(*) as qa_evaluations,
+        sum(score_percentage) as qa_score_sum
+
+    from evaluations
+    where score_percentage is not null
+        and provider_id is not null
+        and site_id is not null
+        and queue_name is not null
+    group by provider_id, site_id, queue_name, business_date
+
+),
+
+spine as (
+
+    select provider_id, site_id, queue_name, business_date from contact_totals
+    union
+    select provider_id, site_id, queue_name, business_date from qa_totals
+
+),
+
+joined as (
+
+    select
+        spine.provider_id,
+        spine.site_id,
+        spine.queue_name,
+        spine.business_date,
+        queues.channel,
+        queues.sl_threshold_seconds,
+        queues.sl_target,
+        coalesce(contact_totals.offered, 0) as offered,
+        coalesce(contact_totals.answered, 0) as answered,
+        coalesce(contact_totals.abandoned, 0) as abandoned,
+        coalesce(contact_totals.short_abandoned, 0) as short_abandoned,
+        coalesce(contact_totals.answered_within_threshold, 0) as answered_within_threshold,
+        coalesce(contact_totals.abandoned_within_threshold, 0) as abandoned_within_threshold,
+        coalesce(contact_totals.answered_queue_seconds, 0) as answered_queue_seconds,
+        coalesce(contact_totals.talk_seconds, 0) as talk_seconds,
+        coalesce(contact_totals.hold_seconds, 0) as hold_seconds,
+        coalesce(contact_totals.acw_seconds, 0) as acw_seconds,
+        coalesce(contact_totals.handle_seconds, 0) as handle_seconds,
+        coalesce(csat_totals.csat_responses, 0) as csat_responses,
+        coalesce(csat_totals.csat_satisfied, 0) as csat_satisfied,
+        coalesce(csat_totals.csat_score_sum, 0) as csat_score_sum,
+        coalesce(qa_totals.qa_evaluations, 0) as qa_evaluations,
+        coalesce(qa_totals.qa_score_sum, 0) as qa_score_sum
+
+    from spine
+    left join queues
+        on spine.queue_name = queues.queue_name
+    left join contact_totals
+        on spine.provider_id = contact_totals.provider_id
+        and spine.site_id = contact_totals.site_id
+        and spine.queue_name = contact_totals.queue_name
+        and spine.business_date = contact_totals.business_date
+    left join csat_totals
+        on spine.provider_id = csat_totals.provider_id
+        and spine.site_id = csat_totals.site_id
+        and spine.queue_name = csat_totals.queue_name
+        and spine.business_date = csat_totals.business_date
+    left join qa_totals
+        on spine.provider_id = qa_totals.provider_id
+        and spine.site_id = qa_totals.site_id
+        and spine.queue_name = qa_totals.queue_name
+        and spine.business_date = qa_totals.business_date
+
+),
+
+final as (
+
+    select
+        -- grain
+        cast(provider_id as varchar) as provider_id,
+        cast(site_id as varchar) as site_id,
+        cast(queue_name as varchar) as queue_name,
+        cast(business_date as date) as business_date,
+
+        -- queue contract
+        cast(channel as varchar) as channel,
+        cast(sl_threshold_seconds as integer) as sl_threshold_seconds,
+        cast(sl_target as double) as sl_target,
+
+        -- volumes
+        cast(offered as bigint) as offered,
+        cast(short_abandoned as bigint) as short_abandoned,
+        cast(offered - short_abandoned as bigint) as offered_net,
+        cast(answered as bigint) as answered,
+        cast(abandoned as bigint) as abandoned,
+        cast(answered_within_threshold as bigint) as answered_within_threshold,
+        cast(abandoned_within_threshold as bigint) as abandoned_within_threshold,
+
+        -- durations (seconds)
+        cast(answered_queue_seconds as bigint) as answered_queue_seconds,
+        cast(talk_seconds as bigint) as talk_seconds,
+        cast(hold_seconds as bigint) as hold_seconds,
+        cast(acw_seconds as bigint) as acw_seconds,
+        cast(handle_seconds as bigint) as handle_seconds,
+
+        -- satisfaction and quality components
+        cast(csat_responses as bigint) as csat_responses,
+        cast(csat_satisfied as bigint) as csat_satisfied,
+        cast(csat_score_sum as bigint) as csat_score_sum,
+        cast(qa_evaluations as bigint) as qa_evaluations,
+        cast(qa_score_sum as double) as qa_score_sum,
+
+        -- rates (null when the denominator is 0)
+        cast({{ safe_divide('answered_within_threshold', 'offered - short_abandoned') }} as double) as service_level,
+        cast({{ safe_divide('abandoned - short_abandoned', 'offered - short_abandoned') }} as double) as abandon_rate,
+        cast({{ safe_divide('handle_seconds', 'answered') }} as double) as aht_seconds,
+        cast({{ safe_divide('answered_queue_seconds', 'answered') }} as double) as asa_seconds,
+        cast({{ safe_divide('csat_satisfied', 'csat_responses') }} as double) as csat_rate,
+        cast({{ safe_divide('csat_score_sum', 'csat_responses') }} as double) as csat_mean,
+        cast({{ safe_divide('qa_score_sum', 'qa_evaluations') }} as double) as qa_score
+
+    from joined
+
+)
+
+select * from final
