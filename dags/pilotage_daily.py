@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
-from airflow.sdk import TriggerRule
+from airflow.sdk import Asset, CronDataIntervalTimetable, Param, TriggerRule, dag, task
 
 SOURCES = ("acd", "crm", "wfm", "qa")
 WRITER_POOL = "duckdb_writer"

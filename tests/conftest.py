@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
+
+# Airflow reads its configuration once per process, at first import: give the whole test session
+# its own metadata DB before any test module imports airflow.
+_AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="pilotage-test-airflow-"))
+os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME / 'airflow.db'}"
 
 import pytest
 from pilotage.settings import Settings

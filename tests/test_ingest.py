@@ -63,7 +63,7 @@ def test_bad_file_is_quarantined_naming_file_rule_and_rows_and_other_days_go_on(
     _contacts_file(settings, D1, good)
     _ingest(settings, D1, D2)
     bad = [ctr("c2", "2026-10-06T08:00:00"), ctr("c3", "2026-10-06T08:10:00", channel="FAX"),
-           ctr("c4", "2026-10-06T08:20:00")]
+           ctr("c4", "2026-10-06T08:20:00"), ctr("c5", "2026-10-06T08:30:00", queue="NEW_QUEUE")]
     bad[2]["InitiationTimestamp"] = "not-a-time"
     _contacts_file(settings, D2, bad)
     # a re-delivery of D1 that breaks a rule must not wipe D1's good rows
@@ -76,6 +76,7 @@ def test_bad_file_is_quarantined_naming_file_rule_and_rows_and_other_days_go_on(
     assert "contacts_20261006.jsonl" in msg
     assert "channel is one of" in msg and "row(s) [2]" in msg
     assert "every present value parses" in msg and "row(s) [3]" in msg
+    assert "queue_name is a queue configured" in msg and "row(s) [4]" in msg
     assert "queue_seconds between" in quarantined["2026-10-05"]
     assert summary["quarantined"] == 2
     # D1 keeps the rows of its last good delivery; D2 has nothing loaded

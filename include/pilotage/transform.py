@@ -7,13 +7,17 @@ import logging
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from pilotage.settings import Settings
 from pilotage.warehouse import writer_lock
 
 log = logging.getLogger("pilotage.transform")
+
+# Surveys and evaluations about a contact can arrive a few days after it: a run rebuilds the
+# marts for its own days plus this many days before them.
+LATE_ARRIVAL_DAYS = 7
 
 
 class DbtError(RuntimeError):
@@ -26,11 +30,13 @@ def dbt_executable() -> str:
 
 
 def dbt_build(settings: Settings, date_from: date | None = None, date_to: date | None = None,
-              extra_args: list[str] | None = None) -> None:
+              extra_args: list[str] | None = None, late_days: int = LATE_ARRIVAL_DAYS) -> None:
     """``dbt build`` with vars ``date_from``/``date_to`` (inclusive) so incremental marts rebuild
-    only those business days; output is streamed to the log. Holds the warehouse writer lock."""
+    only those business days (``date_from`` moved back by ``late_days`` for late survey answers
+    and evaluations); output is streamed to the log. Holds the warehouse writer lock."""
     variables = {}
     if date_from and date_to:
+        date_from = date_from - timedelta(days=late_days)
         variables = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
     project = settings.dbt_project_dir
     cmd = [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from pilotage.ingest.contracts import Entity, entity
 
 DEFAULT_LAYOUTS_DIR = Path(__file__).resolve().parents[1] / "layouts"

@@ -113,7 +113,8 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) ->
                 reason = f"{item['name']} ({entity_key}, {item['day']}): layout: {exc}"
                 _quarantine(settings, source, item, reason)
                 decisions.append({**item, "action": "quarantine", "message": reason})
-        verdicts, _ = run_suite(entity_key, [(d, f) for _, d, f in parsed], settings.expectations_dir)
+        verdicts, _ = run_suite(entity_key, [(d, f) for _, d, f in parsed], settings.expectations_dir,
+                                settings.dbt_project_dir / "seeds")
         for (item, _, frame), verdict in zip(parsed, verdicts, strict=True):
             if verdict.accepted:
                 cache = _parsed_path(settings, entity_key, item["sha256"])

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-
 from pilotage.ingest.layouts import ColumnSpec, Layout, LayoutError
 
 

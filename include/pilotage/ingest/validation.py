@@ -9,6 +9,7 @@ so the message can name the file, the rule and the rows.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
 from pilotage.ingest.reader import Delivered
 
 MAX_ROWS_IN_MESSAGE = 10
@@ -61,11 +61,32 @@ def _gx():
     return gx, asset.add_batch_definition_whole_dataframe("all rows")
 
 
-def load_suite(expectations_dir: Path, entity_key: str):
+def _seed_values(reference: str, seeds_dir: Path) -> list[str]:
+    """Values of ``<seed>.<column>`` from the dbt seeds (the contract configuration)."""
+    seed, _, column = reference.partition(".")
+    with open(seeds_dir / f"{seed}.csv", newline="", encoding="utf-8") as handle:
+        return sorted({row[column] for row in csv.DictReader(handle)})
+
+
+def _resolve(value: Any, seeds_dir: Path) -> Any:
+    """Replace ``{"$seed": "queues.queue_name"}`` by that seed column's values, anywhere."""
+    if isinstance(value, dict):
+        if set(value) == {"$seed"}:
+            return _seed_values(value["$seed"], seeds_dir)
+        return {k: _resolve(v, seeds_dir) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, seeds_dir) for v in value]
+    return value
+
+
+def load_suite(expectations_dir: Path, entity_key: str, seeds_dir: Path | None = None):
+    """The entity's suite; value sets may come from the dbt seeds (``{"$seed": "file.column"}``),
+    so a queue added to ``seeds/queues.csv`` is accepted without editing the suite."""
     gx, _ = _gx()
     path = expectations_dir / f"{entity_key}.json"
     doc = json.loads(path.read_text(encoding="utf-8"))
-    return gx.ExpectationSuite(**doc)
+    seeds = seeds_dir or expectations_dir.parent / "dbt_project" / "seeds"
+    return gx.ExpectationSuite(**_resolve(doc, seeds))
 
 
 def _severity(result) -> str:
@@ -109,13 +130,14 @@ def _row_numbers(result) -> list[int]:
 
 
 def validate(
-    entity_key: str, parsed: list[tuple[Delivered, pd.DataFrame]], expectations_dir: Path
+    entity_key: str, parsed: list[tuple[Delivered, pd.DataFrame]], expectations_dir: Path,
+    seeds_dir: Path | None = None,
 ) -> tuple[list[FileVerdict], dict[str, Any]]:
     """Validate the parsed files of one entity; returns a verdict per file and the batch result."""
     verdicts = [FileVerdict(delivered) for delivered, _ in parsed]
     if not parsed:
         return verdicts, {}
-    suite = load_suite(expectations_dir, entity_key)
+    suite = load_suite(expectations_dir, entity_key, seeds_dir)
     frame = pd.concat([f for _, f in parsed], ignore_index=True)
     batch_result = _run(suite, frame, with_rows=False)
     failed = [r for r in batch_result.results if not r.success]
