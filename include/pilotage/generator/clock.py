@@ -127,3 +127,24 @@ def local_iso_with_offset(epochs: np.ndarray, offset_seconds: int) -> np.ndarray
 def hhmm(minutes: np.ndarray) -> list[str]:
     """Local minutes -> 'HH:MM' (1440 -> '00:00' of the next day)."""
     return [f"{m // 60 % 24:02d}:{m % 60:02d}" for m in np.asarray(minutes).tolist()]
+
+
+def slice_intervals(start: np.ndarray, end: np.ndarray, origin: int, width: int = INTERVAL_SECONDS):
+    """Split periods [start, end) on an interval grid starting at ``origin``.
+
+    Returns (row, interval, seconds): one triple per (period, interval) overlap, vectorized.
+    """
+    start = np.asarray(start, dtype=np.int64)
+    end = np.asarray(end, dtype=np.int64)
+    valid = end > start
+    first = (start - origin) // width
+    last = (end - 1 - origin) // width
+    span = np.where(valid, last - first + 1, 0)
+    total = int(span.sum())
+    rows = np.repeat(np.arange(len(start)), span)
+    offsets = np.repeat(np.cumsum(span) - span, span)
+    k = np.arange(total) - offsets
+    iv = first[rows] + k
+    lo = np.maximum(start[rows], origin + iv * width)
+    hi = np.minimum(end[rows], origin + (iv + 1) * width)
+    return rows, iv, hi - lo

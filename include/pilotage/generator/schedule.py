@@ -43,7 +43,7 @@ class DaySchedule:
         if not rows:
             z = np.zeros(0, dtype=np.int64)
             return DaySchedule(z, z.copy(), z.copy(), z.copy())
-        arr = np.array(sorted(rows), dtype=np.int64)
+        arr = np.array(sorted(rows, key=lambda r: (r[0], r[2], r[1], r[3])), dtype=np.int64)
         return DaySchedule(arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3])
 
     def rows(self) -> list[tuple[int, int, int, int]]:
