@@ -88,3 +88,14 @@ def test_bad_file_is_quarantined_naming_file_rule_and_rows_and_other_days_go_on(
     assert (settings.quarantine_dir / "acd" / "2026-10-06" / "contacts_20261006.jsonl").exists()
     reason = settings.quarantine_dir / "acd" / "2026-10-06" / "contacts_20261006.jsonl.acd__contacts.reason.txt"
     assert "channel is one of" in reason.read_text()
+
+
+def test_an_empty_json_lines_export_is_a_day_with_no_rows_not_a_missing_day(settings):
+    path = settings.landing_dir / "qa" / "evaluations_20261005.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"")
+    manifest = pipeline.land("qa", D1, D2, settings)
+    summary = pipeline.load("qa", pipeline.validate("qa", manifest, settings), settings)
+    assert summary["loaded_days"] == 2 and summary["rows"] == 0 and summary["missing"] == 0
+    log = _rows(settings, "select entity, status, row_count from raw._load_log order by 1")
+    assert log == [("qa__evaluation_answers", "loaded", 0), ("qa__evaluations", "loaded", 0)]

@@ -94,19 +94,19 @@ SITES: tuple[Site, ...] = (
 )
 
 QUEUES: tuple[Queue, ...] = (
-    Queue("VOICE_BILLING", "VOICE", "PRV_A", "LYS", 20, 5, 0.32, 300.0, 90.0, 0.30, 0.14,
+    Queue("VOICE_BILLING", "VOICE", "PRV_A", "LYS", 20, 5, 0.32, 300.0, 150.0, 0.30, 0.14,
           0.15, 0.20, "Phone",
           (("Billing", "Question", 0.45), ("Billing", "Problem", 0.30),
            ("Account Management", "Request", 0.15), ("Complaint", "Complaint", 0.10)), 0.08),
-    Queue("VOICE_TECH", "VOICE", "PRV_A", "OPO", 20, 5, 0.22, 420.0, 120.0, 0.35, 0.12,
+    Queue("VOICE_TECH", "VOICE", "PRV_A", "OPO", 20, 5, 0.22, 420.0, 180.0, 0.35, 0.12,
           0.25, 0.35, "Phone",
           (("Technical Issue", "Problem", 0.65), ("Technical Issue", "Question", 0.20),
            ("Complaint", "Complaint", 0.15)), 0.25),
-    Queue("VOICE_SALES", "VOICE", "PRV_B", "RBA", 30, 5, 0.18, 360.0, 75.0, 0.25, 0.10,
+    Queue("VOICE_SALES", "VOICE", "PRV_B", "RBA", 30, 5, 0.18, 360.0, 120.0, 0.25, 0.10,
           0.12, 0.15, "Phone",
           (("New Subscription", "Request", 0.55), ("Information Request", "Question", 0.35),
            ("Account Management", "Request", 0.10)), 0.05),
-    Queue("CHAT_SUPPORT", "CHAT", "PRV_A", "OPO", 60, 10, 0.12, 600.0, 180.0, 0.0, 0.10,
+    Queue("CHAT_SUPPORT", "CHAT", "PRV_A", "OPO", 60, 10, 0.12, 600.0, 240.0, 0.0, 0.10,
           0.18, 0.20, "Chat",
           (("Technical Issue", "Question", 0.45), ("Billing", "Question", 0.30),
            ("Information Request", "Question", 0.25)), 0.10),
@@ -145,7 +145,7 @@ TREND_REFERENCE = date(2026, 7, 1)  # trend factor 1 on this day
 DAY_NOISE_SIGMA = 0.05  # day-to-day volume noise (lognormal sigma), common to all queues
 QUEUE_DAY_NOISE_SIGMA = 0.04
 EVENT_DAY_PROBABILITY = 0.03  # incident days (+15 to +35 % volume, not forecast)
-INTERVAL_NOISE_SHAPE = 30.0  # gamma noise per queue x interval (over-dispersed Poisson)
+INTERVAL_NOISE_SHAPE = 150.0  # gamma noise per queue x interval (over-dispersed Poisson)
 MAX_DAY_FACTOR = 1.5
 
 
@@ -193,6 +193,7 @@ MEETING_PROBABILITY = 0.05  # one-hour team MEETING in an agent-day
 # staffing decisions: most days on plan, some deliberately under- or over-staffed
 STAFFING_MIX = ((0.70, 1.00, 1.10), (0.15, 0.78, 0.92), (0.15, 1.12, 1.30))
 STAFFING_INTERVAL_SIGMA = 0.08
+UNPLANNED_LOSS_ALLOWANCE = 0.07  # planners add staff for late logins, unplanned AUX, sickness
 
 # --- adherence / unplanned loss -------------------------------------------------------------
 LATE_LOGIN_PROBABILITY = 0.25

@@ -15,6 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
+
 from pilotage.generator.center import (
     INTERVAL_SECONDS,
     OPENING_HOURS,
@@ -80,7 +81,8 @@ def day_grid(day: date) -> DayGrid:
         labels.append(t.strftime("%H:%M"))
         hours.append(t.hour + t.minute / 60 + 0.25)
     noon = datetime(day.year, day.month, day.day, 12, tzinfo=TZ)
-    return DayGrid(day=day, start=start, end=end, noon=int(noon.timestamp()), noon_offset=int(noon.utcoffset().total_seconds()),
+    return DayGrid(day=day, start=start, end=end, noon=int(noon.timestamp()),
+                   noon_offset=int(noon.utcoffset().total_seconds()),
                    labels=tuple(labels), hours=np.array(hours), open_minutes=OPENING_HOURS[day.weekday()])
 
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import numpy as np
+
 from pilotage.generator import center as C
 from pilotage.generator.clock import day_grid, is_open, previous_open_day
 from pilotage.generator.erlang import required_agents
@@ -25,7 +26,8 @@ N_QUEUES = len(C.QUEUES)
 
 def seasonality(day: date) -> float:
     """Monthly factors placed mid-month and interpolated linearly, wrapping over the year."""
-    month_len = ((date(day.year + (day.month == 12), day.month % 12 + 1, 1)) - date(day.year, day.month, 1)).days
+    next_month = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    month_len = (next_month - date(day.year, day.month, 1)).days
     pos = (day.month - 1) + (day.day - 0.5) / month_len - 0.5
     lo = math.floor(pos)
     frac = pos - lo
@@ -99,7 +101,8 @@ def arrivals(seed: int, contacts_per_day: float, day: date) -> Arrivals:
     counts = rng.poisson(rates)
     n_email = counts[C.EMAIL_QUEUE]
     interval_of = np.repeat(np.arange(grid.n_intervals), n_email)
-    times = grid.start + interval_of * C.INTERVAL_SECONDS + rng.integers(0, C.INTERVAL_SECONDS, len(interval_of))
+    offsets = rng.integers(0, C.INTERVAL_SECONDS, len(interval_of))
+    times = grid.start + interval_of * C.INTERVAL_SECONDS + offsets
     return Arrivals(counts=counts, rates=rates, email_times=np.sort(times), aht_factor=aht)
 
 

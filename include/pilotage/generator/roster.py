@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+
 from pilotage.generator import center as C
 from pilotage.generator.demand import expected_arrivals, expected_email_backlog
 from pilotage.generator.erlang import required_agents
@@ -36,8 +37,8 @@ def size_positions(contacts_per_day: float) -> dict[int, int]:
         else:
             req = required_agents(expected[qi], q.mean_aht, q.sl_threshold_seconds, C.SERVICE_LEVEL_TARGET)
             hours = float(np.sum(req)) * 0.5
-        heads = hours * 1.1 / (PAID_HOURS_PER_SHIFT * (1.0 - C.SHRINKAGE))
-        out[qi] = max(4, int(math.ceil(heads)) + 1)
+        heads = hours * 1.45 / (PAID_HOURS_PER_SHIFT * (1.0 - C.SHRINKAGE))
+        out[qi] = max(6, int(math.ceil(heads)) + 1)
     return out
 
 
@@ -108,9 +109,11 @@ def build_history(seed: int, contacts_per_day: float) -> History:
                     skills = [C.QUEUES[qi].name]
                     if others and rng.random() < C.SECONDARY_SKILL_RATE:
                         skills += [C.QUEUES[o].name for o in others]
+                    skill = float(rng.normal())  # one stable skill level drives speed, QA, CSAT
                     row = (qi, site_idx, p, hire, leave if leave <= end else _NEVER, team,
-                           float(lognormal_unit_mean(rng, 0.10)), float(rng.normal(0.0, 0.55)),
-                           float(rng.normal(0.0, 0.3)), float(lognormal_unit_mean(rng, 0.6)),
+                           float(np.exp(-0.08 * skill) * lognormal_unit_mean(rng, 0.06)),
+                           float(0.45 * skill + rng.normal(0.0, 0.3)),
+                           float(0.12 * skill + rng.normal(0.0, 0.25)), float(lognormal_unit_mean(rng, 0.6)),
                            site.first_names[int(rng.integers(len(site.first_names)))],
                            site.last_names[int(rng.integers(len(site.last_names)))],
                            ";".join(skills))
@@ -131,7 +134,9 @@ def build_history(seed: int, contacts_per_day: float) -> History:
                         break
                     hire = leave + int(rng.integers(*C.REHIRE_GAP_DAYS))
     # number the agents per site in hiring order
-    order = sorted(range(len(rows)), key=lambda i: (rows[i][0][1], rows[i][0][3], rows[i][0][0], rows[i][0][2]))
+    # (site, hire day, queue, position)
+    order = sorted(range(len(rows)), key=lambda i: (rows[i][0][1], rows[i][0][3], rows[i][0][0],
+                                                     rows[i][0][2]))
     counters = [0] * len(C.SITES)
     agent_id, username = [], []
     final_rows = []
@@ -195,7 +200,8 @@ def _vacation(seed: int, history: History, day: date) -> np.ndarray:
     other_week = rng.integers(1, 45, n)
     other_week = np.where((other_week >= 24) & (other_week <= 35), other_week + 12, other_week)
     other = fm + 7 * other_week
-    singles = fm + rng.integers(0, 50, (n, C.VACATION_SINGLE_DAYS)) * 7 + rng.integers(0, 5, (n, C.VACATION_SINGLE_DAYS))
+    shape = (n, C.VACATION_SINGLE_DAYS)
+    singles = fm + rng.integers(0, 50, shape) * 7 + rng.integers(0, 5, shape)
     o = day.toordinal()
     return (((o >= summer) & (o < summer + 13)) | ((o >= other) & (o < other + 6))
             | (singles == o).any(axis=1))

@@ -4,11 +4,13 @@ Planning, per queue (pool of agents whose primary skill it is) and day:
 
 1. target on-queue agents per interval = FCST_REQ x a staffing decision of the day (mostly on
    plan, some days deliberately under- or over-staffed) x interval noise;
-2. greedy shift choice: each available agent (random order) takes the shift template that covers
+2. greedy shift choice (8 h, 7 h and 4 h part-time templates, every 30 minutes): each available
+   agent (random order) takes the shift template that covers
    most of the remaining deficit, until the deficit is covered or nobody is left (agents left
    over have a day off);
-3. each shift gets two 15-minute BREAKs, a LUNCH (45-60 min, shifts of 8 h), sometimes a one-hour
-   TRAINING or MEETING; OPEN (on queue) is the rest. Sick agents' shifts become SICK.
+3. each shift gets two 15-minute BREAKs and a LUNCH (45-60 min), a 4 h shift one BREAK; sometimes a
+   one-hour TRAINING or MEETING; each placed where the plan has most staff to spare; OPEN (on
+   queue) is the rest. Sick agents' shifts become SICK (the plan did not know).
 
 Then ``logged_segments`` applies what really happens: late logins, late returns from breaks,
 unplanned AUX episodes. The resulting OPEN *segments* are the only times agents take contacts.
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+
 from pilotage.generator import center as C
 from pilotage.generator.clock import DayGrid
 from pilotage.generator.demand import Forecast
@@ -29,6 +32,7 @@ from pilotage.generator.streams import stream
 OPEN, BREAK, LUNCH, TRAINING, MEETING, SICK, VACATION = range(7)
 ACTIVITY_NAMES = ("OPEN", "BREAK", "LUNCH", "TRAINING", "MEETING", "SICK", "VACATION")
 AUX_ACTIVITIES = (BREAK, TRAINING, MEETING)  # logged in, not on queue
+OVERSTAFF_WEIGHT = 0.3
 
 
 @dataclass
@@ -53,35 +57,64 @@ class DaySchedule:
 
 def _templates(open_min: int, close_min: int) -> list[tuple[int, int]]:
     out = []
-    for span in (480, 420):
+    for span in (480, 420, 240):
         for s in range(open_min, close_min - span + 1, 30):
             out.append((s, span))
     return out
 
 
-def _shift_activities(rng: np.random.Generator, s: int, span: int) -> list[tuple[int, int, int]]:
-    """(code, start, end) of one shift, OPEN filling the gaps between the other activities."""
+class _Surplus:
+    """Planned on-queue agents minus target, per 15-minute slot of the day (for break placement)."""
+
+    def __init__(self, grid: DayGrid, target: np.ndarray) -> None:
+        self.first_minute = (grid.epoch(0) - grid.start) // 60  # local minute 0 on the grid
+        self.values = -np.repeat(target, 2).astype(float)
+
+    def _slots(self, a: int, b: int) -> slice:
+        return slice((a - self.first_minute) // 15, (b - self.first_minute) // 15)
+
+    def add(self, a: int, b: int, value: float) -> None:
+        self.values[self._slots(a, b)] += value
+
+    def mean(self, a: int, b: int) -> float:
+        return float(self.values[self._slots(a, b)].mean())
+
+
+def _shift_activities(rng: np.random.Generator, s: int, span: int,
+                      surplus: _Surplus) -> list[tuple[int, int, int]]:
+    """(code, start, end) of one shift, OPEN filling the gaps between the other activities.
+
+    Like a WFM break optimizer, each break, lunch and meeting goes where the planned staff has
+    the largest surplus over the target among its allowed positions (ties broken at random);
+    ``surplus`` is updated so the next agents' breaks spread out.
+    """
     e = s + span
     if span >= 480:
-        b1 = s + int(rng.choice((90, 105, 120)))
         lunch_len = 60 if rng.random() < 0.6 else 45
-        lunch = s + int(rng.choice((210, 225, 240, 255)))
-        b2 = s + int(rng.choice((360, 375, 390)))
-    else:
-        b1 = s + int(rng.choice((90, 105, 120)))
-        lunch_len = 45
-        lunch = s + int(rng.choice((195, 210, 225)))
-        b2 = s + int(rng.choice((315, 330, 345)))
-    other = [(BREAK, b1, b1 + 15), (LUNCH, lunch, lunch + lunch_len), (BREAK, b2, b2 + 15)]
+        items = [(BREAK, (90, 105, 120), 15), (LUNCH, (210, 225, 240, 255), lunch_len),
+                 (BREAK, (360, 375, 390), 15)]
+    elif span >= 420:
+        items = [(BREAK, (90, 105, 120), 15), (LUNCH, (195, 210, 225), 45), (BREAK, (315, 330, 345), 15)]
+    else:  # part-time: one break
+        items = [(BREAK, (105, 120, 135), 15)]
     u = rng.random()
     extra = TRAINING if u < C.TRAINING_PROBABILITY else (
         MEETING if u < C.TRAINING_PROBABILITY + C.MEETING_PROBABILITY else None)
+    jitter = rng.random(16) * 0.01
+    other: list[tuple[int, int, int]] = []
+    for code, offsets, length in items:
+        scores = [surplus.mean(s + o, s + o + length) + jitter[k] for k, o in enumerate(offsets)]
+        start = s + offsets[int(np.argmax(scores))]
+        other.append((code, start, start + length))
+        surplus.add(start, start + length, -1.0)
     if extra is not None:
         candidates = [t for t in range(s + 30, e - 90 + 1, 30)
                       if all(t + 60 + 15 <= a or t >= b + 15 for _, a, b in other)]
         if candidates:
-            t = int(candidates[int(rng.integers(len(candidates)))])
+            scores = [surplus.mean(t, t + 60) + jitter[k % 16] for k, t in enumerate(candidates)]
+            t = candidates[int(np.argmax(scores))]
             other.append((extra, t, t + 60))
+            surplus.add(t, t + 60, -1.0)
     other.sort(key=lambda x: x[1])
     out, cur = [], s
     for code, a, b in other:
@@ -105,13 +138,20 @@ def _nominal_coverage(grid: DayGrid, templates: list[tuple[int, int]]) -> np.nda
         minutes[lo:hi] = 1.0
         if span >= 480:
             blocks = ((105, 15), (232, 52), (375, 15))
-        else:
+        elif span >= 420:
             blocks = ((105, 15), (210, 45), (330, 15))
+        else:
+            blocks = ((120, 15),)
         for off, ln in blocks:
             minutes[lo + off:lo + off + ln] = 0.0
         minutes[lo:hi] *= 1.0 - 0.11 * 60 / span  # expected training/meeting share
         cov[ti] = minutes[:grid.n_intervals * 30].reshape(grid.n_intervals, 30).mean(axis=1)
     return cov
+
+
+def _loss(deficit: np.ndarray) -> np.ndarray:
+    """Squared staffing gap; over-staffing costs OVERSTAFF_WEIGHT of under-staffing."""
+    return np.where(deficit > 0, deficit * deficit, OVERSTAFF_WEIGHT * deficit * deficit)
 
 
 def staffing_factor(seed: int, day: date, queue: int) -> float:
@@ -148,7 +188,7 @@ def plan_day(seed: int, history: History, grid: DayGrid, fc: Forecast, avail: Av
         if q.channel == "EMAIL":
             target = fc.required[qi] / C.EMAIL_OCCUPANCY_TARGET * max(factor, 1.0)
         else:
-            target = fc.required[qi] * factor * noise
+            target = fc.required[qi] * factor * noise / (1.0 - C.UNPLANNED_LOSS_ALLOWANCE)
         target = np.where(open_mask, np.maximum(target, 1.0), 0.0)
         cover = np.zeros(grid.n_intervals)
         chosen: list[tuple[int, int]] = []
@@ -156,18 +196,22 @@ def plan_day(seed: int, history: History, grid: DayGrid, fc: Forecast, avail: Av
             deficit = target - cover
             if deficit.max() < 0.5:
                 break
-            gain = cov @ np.clip(deficit, 0.0, 1.0) - 0.3 * (cov @ (deficit <= 0.0))
+            gain = _loss(deficit).sum() - _loss(deficit[None, :] - cov).sum(axis=1)
             t = int(np.argmax(gain))
             if gain[t] < 1.0:
                 break
             cover += cov[t]
             chosen.append((a, t))
+        surplus = _Surplus(grid, target)
+        for _, t in chosen:
+            s, span = templates[t]
+            surplus.add(s, s + span, 1.0)
         for a, t in chosen:
             s, span = templates[t]
-            if avail.sick[a]:
+            if avail.sick[a]:  # planned, then reported sick: the plan never knew
                 rows.append((a, SICK, s, s + span))
                 continue
-            for code, x, y in _shift_activities(rng, s, span):
+            for code, x, y in _shift_activities(rng, s, span, surplus):
                 rows.append((a, code, x, y))
     return DaySchedule.from_rows(rows)
 

@@ -37,6 +37,7 @@ def _write_parquet(frame, path: Path) -> None:
     """Write validated rows atomically (DuckDB's Parquet writer; no pyarrow needed)."""
     import duckdb
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
     con = duckdb.connect()
     try:
@@ -45,6 +46,14 @@ def _write_parquet(frame, path: Path) -> None:
     finally:
         con.close()
     os.replace(tmp, path)
+
+
+def _empty_rows(entity_key: str):
+    import pandas as pd
+
+    from pilotage.ingest.contracts import entity
+
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in entity(entity_key).all_columns})
 
 
 def land(source: str, start: date, end_exclusive: date, settings: Settings) -> list[dict[str, Any]]:
@@ -107,6 +116,12 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) ->
         for item in items:
             delivered = Delivered(Path(item["file"]), date.fromisoformat(item["day"]),
                                   item["sha256"], item["name"])
+            if layout.format == "jsonl" and delivered.path.stat().st_size == 0:
+                # a JSON Lines export of a day with no record: loaded as zero rows, not missing
+                empty = _empty_rows(entity_key)
+                _write_parquet(empty, _parsed_path(settings, entity_key, item["sha256"]))
+                decisions.append({**item, "action": "load", "rows": 0, "message": None})
+                continue
             try:
                 parsed.append((item, delivered, read_file(layout, delivered)))
             except LayoutError as exc:
