@@ -27,6 +27,7 @@ demo: install ## generate 13 months of sample exports, load them through Airflow
 	$(VENV)/bin/pilotage demo
 
 test: install ## run the whole test suite (unit + integration with Airflow, GX, dbt)
+	bash scripts/ensure_chromium.sh
 	$(VENV)/bin/pytest
 
 test-fast: install ## unit tests only

@@ -19,6 +19,11 @@ scheduled run handles one day and a run whose interval spans months loads the wh
 one pass. For a manual run, `date_from` / `date_to` (inclusive) in the run's conf override it.
 
 Per source system (`acd`, `crm`, `wfm`, `qa`):
+0. **extract**: pick up complete files from the drop location (`pilotage_drop_url`: local folder,
+   SFTP or object store; connection `pilotage_drop` for credentials) and pull the vendor API
+   (connection `pilotage_<source>_api`) into the landing folder, resuming an interrupted run
+   from its checkpoint; a no-op when neither is configured (files then arrive in the landing
+   folder directly);
 1. **land**: find `<landing>/<source>/<entity>_<YYYYMMDD>.*`, archive it by content hash;
 2. **validate**: parse with the layout mapping, check with the suite in `expectations/`; a file
    breaking a blocking rule is copied to `<data>/quarantine/` with a reason naming file, rule and
@@ -38,13 +43,18 @@ def _on_failure(context) -> None:
           f"{getattr(context.get('dag_run'), 'run_id', '?')}: {context.get('exception')}")
 
 
-def _settings():
+LAYOUT_VARIABLES = ("pilotage_layouts",)
+DROP_VARIABLES = ("pilotage_drop_url", "pilotage_drop_options", "pilotage_drop_complete",
+                  "pilotage_drop_settle_seconds", "pilotage_drop_marker_suffix", "pilotage_drop_names")
+
+
+def _settings(*extra_variables: str):
     """Settings from Airflow Variables first, then environment, then project defaults."""
     import os
 
     from airflow.sdk import Variable
 
-    for name in ("pilotage_landing_dir", "pilotage_data_dir", "pilotage_warehouse"):
+    for name in ("pilotage_landing_dir", "pilotage_data_dir", "pilotage_warehouse", *extra_variables):
         value = Variable.get(name, default=None)
         if value:
             os.environ[name.upper()] = value
@@ -88,6 +98,21 @@ def pilotage_daily():
     loads = []
     for source in SOURCES:
 
+        @task(task_id=f"extract_{source}")
+        def extract(source: str = source, **context) -> dict:
+            """File-drop pickup then API extraction for the window; no-op when not configured."""
+            from datetime import date
+
+            from pilotage.extract.filedrop import pickup
+            from pilotage.extract.runner import extract as pull
+
+            start, end = _window(context)
+            settings = _settings(*LAYOUT_VARIABLES, *DROP_VARIABLES)
+            first, stop = date.fromisoformat(start), date.fromisoformat(end)
+            dropped = pickup(source, first, stop, settings)
+            return {"pickup": {k: v for k, v in dropped.items() if k != "files"},
+                    "api": pull(source, first, stop, settings)}
+
         @task(task_id=f"land_{source}")
         def land(source: str = source, **context) -> list[dict]:
             from datetime import date
@@ -101,7 +126,7 @@ def pilotage_daily():
         def validate(manifest: list[dict], source: str = source) -> list[dict]:
             from pilotage.ingest import pipeline
 
-            return pipeline.validate(source, manifest, _settings())
+            return pipeline.validate(source, manifest, _settings(*LAYOUT_VARIABLES))
 
         @task(task_id=f"load_{source}", pool=WRITER_POOL)
         def load(decisions: list[dict], source: str = source) -> dict:
@@ -109,7 +134,9 @@ def pilotage_daily():
 
             return pipeline.load(source, decisions, _settings())
 
-        loads.append(load(validate(land())))
+        landed = land()
+        extract() >> landed
+        loads.append(load(validate(landed)))
 
     @task(pool=WRITER_POOL, trigger_rule=TriggerRule.ALL_DONE, outlets=[MARTS])
     def dbt_build(**context) -> None:

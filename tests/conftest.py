@@ -17,6 +17,15 @@ import pytest
 from pilotage.settings import Settings
 
 
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """The session's Airflow metadata DB, migrated once (Airflow 3's DagBag.get_dag reads it)."""
+    from pilotage import airflow_local
+
+    airflow_local.ensure_metadata_db()
+    return _AIRFLOW_HOME
+
+
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings whose every folder lives under tmp_path (env vars set for child processes too)."""

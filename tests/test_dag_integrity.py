@@ -13,7 +13,7 @@ airflow_local.configure()
 
 
 @pytest.fixture(scope="module")
-def dagbag():
+def dagbag(airflow_db):
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
@@ -39,6 +39,7 @@ def test_dags_have_tags_docs_owner_and_retries(dagbag):
 def test_daily_dag_shape(dagbag):
     dag = dagbag.get_dag("pilotage_daily")
     for source in ("acd", "crm", "wfm", "qa"):
+        assert dag.get_task(f"extract_{source}").downstream_task_ids == {f"land_{source}"}
         assert dag.get_task(f"land_{source}").downstream_task_ids == {f"validate_{source}"}
         assert dag.get_task(f"validate_{source}").downstream_task_ids == {f"load_{source}"}
         assert "dbt_build" in dag.get_task(f"load_{source}").downstream_task_ids

@@ -52,7 +52,7 @@ def _expected_from_files(landing: Path) -> dict[tuple[str, str], dict[str, float
 
 
 @pytest.fixture(scope="module")
-def pipeline_run(tmp_path_factory):
+def pipeline_run(tmp_path_factory, airflow_db):
     import os
 
     from pilotage.generator import generate

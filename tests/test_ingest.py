@@ -99,3 +99,17 @@ def test_an_empty_json_lines_export_is_a_day_with_no_rows_not_a_missing_day(sett
     assert summary["loaded_days"] == 2 and summary["rows"] == 0 and summary["missing"] == 0
     log = _rows(settings, "select entity, status, row_count from raw._load_log order by 1")
     assert log == [("qa__evaluation_answers", "loaded", 0), ("qa__evaluations", "loaded", 0)]
+
+
+def test_identical_files_on_two_days_keep_their_own_business_date(settings):
+    """A roster that did not change is the same file, byte for byte, on consecutive days."""
+    header = "agent_id,acd_username,first_name,last_name,provider_id,site_id,team_id,hire_date,leave_date,skills\n"
+    body = "AG-LYS-0001,a.lys.0001,Ana,Diaz,PRV_A,LYS,LYS-T1,2024-01-02,,VOICE_BILLING\n"
+    for day in (D1, D2):
+        path = settings.landing_dir / "wfm" / f"roster_{day:%Y%m%d}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + body)
+    manifest = pipeline.land("wfm", D1, date(2026, 10, 7), settings)
+    pipeline.load("wfm", pipeline.validate("wfm", manifest, settings), settings)
+    assert _rows(settings, "select _business_date, agent_id from raw.wfm_roster order by 1") == [
+        (D1, "AG-LYS-0001"), (D2, "AG-LYS-0001")]

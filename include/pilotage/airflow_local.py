@@ -83,7 +83,8 @@ def run_window(first: date, last: date, *, dag=None) -> Any:
     if first == last:
         # an ordinary daily run: its data interval is exactly that day
         logical = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)
-        conf: dict[str, Any] = {}
+        # explicit nulls: dag.test() in one process keeps the previous run's params otherwise
+        conf: dict[str, Any] = {"date_from": None, "date_to": None}
     else:
         logical = datetime.combine(last + timedelta(days=1), time(0, 1), tzinfo=tz)
         conf = {"date_from": first.isoformat(), "date_to": last.isoformat()}

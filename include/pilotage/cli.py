@@ -126,6 +126,170 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Quarantine: {settings.quarantine_dir}   Airflow home: {airflow_local.airflow_home()}")
     print(f"\nLast week ({week_first} .. {week_last}), per provider:")
     print(format_table(provider_kpis(settings.warehouse_path, week_first, week_last)))
+    from pilotage.packs.deliver import write_demo_packs
+
+    print("\nCommittee packs (one per committee, sample data):")
+    for path in write_demo_packs(settings, today):
+        print(f"  {path}")
+    return 0
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    """Write committee packs (see ``pilotage pack --help``)."""
+    from pilotage.packs.build import COMMITTEES
+    from pilotage.packs.deliver import (
+        FORMATS,
+        PackRequest,
+        latest_period,
+        packs_dir,
+        read_packs,
+        warehouse_facts,
+        write_pack,
+    )
+
+    settings = Settings.from_env()
+    if not settings.warehouse_path.exists():
+        raise SystemExit(f"error: no warehouse at {settings.warehouse_path} (run `pilotage demo` or "
+                         "`pilotage run` first, or set PILOTAGE_WAREHOUSE)")
+    through, providers = warehouse_facts(settings)
+    if args.list:
+        print(f"warehouse {settings.warehouse_path}: last business day processed {through}")
+        print(f"providers: {', '.join(providers) or '-'}")
+        for key, c in COMMITTEES.items():
+            latest = latest_period(key, through).label if through else "-"
+            print(f"  {key:12} per {c.grain:9} ({c.cadence}); latest complete period: {latest}")
+        return 0
+    if not args.committee:
+        raise SystemExit("error: --committee is required (or --list)")
+    committees = tuple(COMMITTEES) if args.committee == "all" else (args.committee,)
+    if args.period and len(committees) > 1:
+        raise SystemExit("error: --period needs a single --committee (periods differ per committee)")
+    if through is None and not args.period:
+        raise SystemExit("error: the warehouse has no loaded day yet; give --period")
+    wanted = args.provider or providers
+    unknown = sorted(set(wanted) - set(providers))
+    if unknown:
+        raise SystemExit(f"error: unknown provider(s) {', '.join(unknown)}; known: {', '.join(providers)}")
+    formats = FORMATS if not args.format or "all" in args.format else tuple(dict.fromkeys(args.format))
+    langs = ("fr", "en") if args.lang == "all" else (args.lang,)
+    out = args.out or packs_dir(settings)
+    try:
+        requests = [PackRequest(key, args.period or latest_period(key, through).label, provider,
+                                args.audience)
+                    for key in committees for provider in wanted]
+        packs = read_packs(settings, requests)
+    except (ValueError, LookupError) as exc:
+        raise SystemExit(f"error: {exc}") from None
+    for pack in packs:
+        for path in write_pack(pack, out, formats, langs):
+            print(path)
+    return 0
+
+
+def _resolve_layout(name: str):
+    """A layout by vendor name, entity key (its current layout) or YAML path."""
+    from pilotage.ingest.contracts import ENTITIES
+    from pilotage.ingest.layouts import load_layout, read_layout_file, vendor_layout_path, vendor_layouts
+
+    if name.endswith((".yml", ".yaml")) or "/" in name:
+        return read_layout_file(Path(name))
+    if name in {e.key for e in ENTITIES}:
+        return load_layout(name)
+    if name in vendor_layouts():
+        return read_layout_file(vendor_layout_path(name))
+    known = ", ".join(sorted(vendor_layouts()))
+    raise SystemExit(f"error: no layout {name!r}: give a vendor layout ({known}), "
+                     "an entity key or a path to a YAML file")
+
+
+def cmd_mapping_list(args: argparse.Namespace) -> int:
+    from pilotage.ingest.layouts import read_layout_file, vendor_layouts
+
+    print(f"{'vendor layout':40} {'entity':24} format")
+    for name, path in sorted(vendor_layouts().items()):
+        layout = read_layout_file(path)
+        print(f"{name:40} {layout.entity.key:24} {layout.format}")
+    return 0
+
+
+def cmd_mapping_check(args: argparse.Namespace) -> int:
+    """Map a sample file; print the first rows, then every rejected row with its reason."""
+    import hashlib
+
+    import pandas as pd
+
+    from pilotage.ingest.layouts import LayoutError
+    from pilotage.ingest.reader import Delivered, map_file
+
+    try:
+        layout = _resolve_layout(args.layout)
+        sha = hashlib.sha256(args.file.read_bytes()).hexdigest()
+        mapped = map_file(layout, Delivered(args.file, args.day, sha, args.file.name), raw=True)
+    except (LayoutError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    rows, dropped = mapped.rows, mapped.dropped
+    bad = rows[rows["_errors"].notna()]
+    columns = list(layout.entity.columns)
+    print(f"layout {layout.path} -> {layout.entity.key} ({layout.format})")
+    print(f"{args.file}: {len(rows) + len(dropped)} record(s): {len(rows) - len(bad)} mapped, "
+          f"{len(bad)} with unparseable values, {len(dropped)} dropped by rule")
+    for rule, count in mapped.drop_counts.items():
+        print(f"  dropped by rule {rule!r}: {count}")
+    if len(rows):
+        with pd.option_context("display.max_columns", None, "display.width", 200,
+                               "display.max_colwidth", 40):
+            print(f"\nFirst {min(args.rows, len(rows))} mapped row(s):")
+            print(rows[["_row_number", *columns]].head(args.rows).to_string(index=False))
+    if len(bad) or len(dropped):
+        print("\nRejected rows:")
+    for _, row in bad.iterrows():
+        reasons = [f"{c} = {row.get('_raw__' + c)!r} does not parse as {layout.entity.columns[c]}"
+                   for c in str(row["_errors"]).split(",")]
+        print(f"  record {row['_row_number']}: " + "; ".join(reasons))
+    for _, row in dropped.iterrows():
+        print(f"  record {row['_row_number']}: dropped by rule {row['_dropped_by']!r}")
+    return 1 if len(bad) else 0
+
+
+def cmd_mapping_sample(args: argparse.Namespace) -> int:
+    """Write a vendor-layout sample file of one generated day."""
+    import tempfile
+
+    from pilotage.samples import VENDOR_SAMPLES, write_sample
+
+    if args.layout not in VENDOR_SAMPLES:
+        raise SystemExit(f"error: no sample writer for {args.layout!r}; known: {sorted(VENDOR_SAMPLES)}")
+    landing = args.landing
+    if landing is None:
+        from pilotage.generator import generate
+
+        landing = Path(tempfile.mkdtemp(prefix="pilotage-sample-"))
+        generate(landing, args.day, args.day, seed=args.seed, contacts_per_day=args.contacts_per_day)
+    out = write_sample(args.layout, landing, args.day, args.out)
+    print(f"wrote {out} ({VENDOR_SAMPLES[args.layout].entity} in layout {args.layout})")
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """File-drop pickup, then API extraction, for each source over a window of days."""
+    import json
+    import logging
+
+    from pilotage import airflow_local
+    from pilotage.extract.filedrop import pickup
+    from pilotage.extract.runner import extract
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    airflow_local.configure()
+    settings = Settings.from_env()
+    last = args.date_to or args.date_from
+    end = last + timedelta(days=1)
+    for source in args.source or ("acd", "crm", "wfm", "qa"):
+        dropped = pickup(source, args.date_from, end, settings)
+        fetched = extract(source, args.date_from, end, settings, refresh=args.refresh)
+        print(json.dumps({"pickup": {k: v for k, v in dropped.items() if k != "files"},
+                          "api": {k: v for k, v in fetched.items() if k != "files_written"}}, default=str))
     return 0
 
 
@@ -166,9 +330,66 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--to", dest="date_to", type=_date, help="last day, inclusive")
     kpis.set_defaults(func=cmd_kpis)
 
+    pack = sub.add_parser(
+        "pack", help="write a committee's standardized pack (Excel, CSV, HTML) per provider",
+        description="Write the standardized pack of a committee for a period and provider(s): an "
+        "Excel workbook (cover, charts, one formatted table per sheet), one CSV per table and an "
+        "HTML report that prints to PDF. Periods: production 2026-W46, quality / calibration / "
+        "steering 2026-10, strategic 2026-H1. Output: <out>/<provider>/<committee>/<period>/.",
+        epilog="example: pilotage pack --committee steering --period 2026-10 --provider PRV_A "
+        "--format xlsx --lang en")
+    pack.add_argument("--committee", choices=["production", "quality", "calibration", "steering",
+                                              "strategic", "all"],
+                      help="which committee's pack ('all': each one, latest complete period)")
+    pack.add_argument("--period", help="period label (default: latest period complete in the warehouse)")
+    pack.add_argument("--provider", action="append", metavar="ID",
+                      help="provider id, repeatable (default: every provider, one pack each)")
+    pack.add_argument("--format", action="append", choices=["xlsx", "csv", "html", "all"],
+                      help="output format, repeatable (default: all)")
+    pack.add_argument("--lang", choices=["fr", "en", "all"], default="fr",
+                      help="label language of the Excel and HTML outputs (default fr)")
+    pack.add_argument("--audience", choices=["committee", "supervisors"], default="committee",
+                      help="'supervisors' adds agent-level detail (production and quality packs only)")
+    pack.add_argument("--out", type=Path,
+                      help="output folder (default: PILOTAGE_PACKS_DIR, else <data>/packs)")
+    pack.add_argument("--list", action="store_true",
+                      help="list committees, providers and the latest complete periods, then exit")
+    pack.set_defaults(func=cmd_pack)
+
     status = sub.add_parser("status", help="what is loaded, missing or quarantined")
     status.add_argument("--limit", type=int, default=20, help="problem lines to show (default 20)")
     status.set_defaults(func=cmd_status)
+
+    mapping = sub.add_parser("mapping", help="vendor layout mappings: list them, check one against a "
+                             "sample file, write a sample file")
+    msub = mapping.add_subparsers(dest="mapping_command", required=True)
+    mlist = msub.add_parser("list", help="the shipped vendor layouts")
+    mlist.set_defaults(func=cmd_mapping_list)
+    check = msub.add_parser("check", help="map a sample file: first rows, every rejected row and why")
+    check.add_argument("layout", help="vendor layout name, entity key, or path to a YAML mapping")
+    check.add_argument("file", type=Path, help="a file in that layout")
+    check.add_argument("--rows", type=int, default=5, help="mapped rows to show (default 5)")
+    check.add_argument("--day", type=_date, default=date(2026, 1, 1),
+                       help="business day to stamp on the rows (default 2026-01-01)")
+    check.set_defaults(func=cmd_mapping_check)
+    sample = msub.add_parser("sample", help="write one generated day in a vendor layout")
+    sample.add_argument("layout", help="vendor layout name (see 'mapping list')")
+    sample.add_argument("--day", type=_date, required=True, help="the day (YYYY-MM-DD)")
+    sample.add_argument("--out", type=Path, default=Path("."), help="output folder (default .)")
+    sample.add_argument("--landing", type=Path,
+                        help="default-layout files to start from (default: generate the day)")
+    sample.add_argument("--seed", type=int, default=42)
+    sample.add_argument("--contacts-per-day", type=int, default=300)
+    sample.set_defaults(func=cmd_mapping_sample)
+
+    ext = sub.add_parser("extract", help="pick up file drops and pull the vendor APIs for a window "
+                         "(connections pilotage_<source>_api, PILOTAGE_DROP_URL)")
+    ext.add_argument("--from", dest="date_from", type=_date, required=True, help="first day")
+    ext.add_argument("--to", dest="date_to", type=_date, help="last day, inclusive (default: --from)")
+    ext.add_argument("--source", action="append", choices=("acd", "crm", "wfm", "qa"),
+                     help="only this source (repeatable)")
+    ext.add_argument("--refresh", action="store_true", help="start a new API run even if one finished")
+    ext.set_defaults(func=cmd_extract)
     return parser
 
 

@@ -18,6 +18,20 @@ agents as (
 
 ),
 
+later_legs as (
+
+    -- later legs of an interaction (transfer, queue transfer, callback) point to its first
+    -- contact through initial_contact_id
+    select
+        initial_contact_id as first_leg_contact_id,
+        max(case when initiation_method = 'CALLBACK' then 1 else 0 end) = 1 as has_callback_leg
+    from contacts
+    where initial_contact_id is not null
+        and initial_contact_id <> contact_id
+    group by initial_contact_id
+
+),
+
 contacts_booked as (
 
     select
@@ -44,11 +58,18 @@ contacts_booked as (
         -- booking instant: the contact counts in the interval it entered the queue
         coalesce(enqueued_at, initiated_at) as booked_at,
 
-        -- Amazon Connect outcome: queued; answered = queued and connected to an agent;
-        -- abandoned = queued and never connected to an agent
+        -- Amazon Connect outcome: offered = queued; answered = queued and connected to an
+        -- agent; flow-out = queued, never connected, and the interaction went on in a later leg
+        -- (queue transfer or callback request); abandoned = queued, never connected, no later leg
         enqueued_at is not null as is_offered,
         enqueued_at is not null and connected_to_agent_at is not null as is_answered,
-        enqueued_at is not null and connected_to_agent_at is null as is_abandoned,
+        enqueued_at is not null and connected_to_agent_at is null
+            and later_legs.first_leg_contact_id is null as is_abandoned,
+        enqueued_at is not null and connected_to_agent_at is null
+            and later_legs.first_leg_contact_id is not null as is_flow_out,
+        enqueued_at is not null and connected_to_agent_at is null
+            and coalesce(later_legs.has_callback_leg, false) as is_callback,
+        coalesce(contacts.initial_contact_id <> contacts.contact_id, false) as is_transfer_leg,
 
         -- Queue.Duration, else recomputed from the queue timestamps
         case
@@ -63,6 +84,8 @@ contacts_booked as (
         end as queue_seconds
 
     from contacts
+    left join later_legs
+        on contacts.contact_id = later_legs.first_leg_contact_id
 
 ),
 
@@ -114,6 +137,9 @@ final as (
         is_offered,
         is_answered,
         is_abandoned,
+        is_flow_out,
+        is_callback,
+        is_transfer_leg,
         is_abandoned
             and coalesce(queue_seconds < short_abandon_seconds, false) as is_short_abandon,
         is_answered

@@ -8,6 +8,7 @@ window gives the same warehouse. Parsed rows of an accepted file are cached as P
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from datetime import date
@@ -16,8 +17,8 @@ from typing import Any
 
 from pilotage.ingest import landing, loader
 from pilotage.ingest.contracts import entities_of
-from pilotage.ingest.layouts import LayoutError, load_layout
-from pilotage.ingest.reader import Delivered, read_file
+from pilotage.ingest.layouts import load_layout
+from pilotage.ingest.reader import Delivered, map_files
 from pilotage.settings import Settings
 from pilotage.warehouse import connect, ensure_raw_schema, writer_lock
 
@@ -27,10 +28,6 @@ log = logging.getLogger("pilotage.ingest")
 def _layouts_dir() -> Path | None:
     value = os.environ.get("PILOTAGE_LAYOUTS_DIR")
     return Path(value) if value else None
-
-
-def _parsed_path(settings: Settings, entity_key: str, sha: str) -> Path:
-    return settings.data_dir / "parsed" / entity_key / f"{sha}.parquet"
 
 
 def _write_parquet(frame, path: Path) -> None:
@@ -89,8 +86,6 @@ def _quarantine(settings: Settings, source: str, item: dict[str, Any], reason: s
 def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
     """Decide for every entity/day: ``load``, ``skip`` (same file already loaded), ``quarantine``
     or ``missing``. Bad files are copied to the quarantine folder with the reason."""
-    from pilotage.ingest.validation import validate as run_suite
-
     with writer_lock(settings.warehouse_path):
         con = connect(settings.warehouse_path)
         try:
@@ -111,40 +106,54 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) ->
             by_entity.setdefault(item["entity"], []).append(item)
 
     for entity_key, items in by_entity.items():
-        layout = load_layout(entity_key, _layouts_dir())
-        parsed = []
-        for item in items:
-            delivered = Delivered(Path(item["file"]), date.fromisoformat(item["day"]),
-                                  item["sha256"], item["name"])
-            if layout.format == "jsonl" and delivered.path.stat().st_size == 0:
-                # a JSON Lines export of a day with no record: loaded as zero rows, not missing
-                empty = _empty_rows(entity_key)
-                _write_parquet(empty, _parsed_path(settings, entity_key, item["sha256"]))
-                decisions.append({**item, "action": "load", "rows": 0, "message": None})
-                continue
-            try:
-                parsed.append((item, delivered, read_file(layout, delivered)))
-            except LayoutError as exc:
-                reason = f"{item['name']} ({entity_key}, {item['day']}): layout: {exc}"
-                _quarantine(settings, source, item, reason)
-                decisions.append({**item, "action": "quarantine", "message": reason})
-        verdicts, _ = run_suite(entity_key, [(d, f) for _, d, f in parsed], settings.expectations_dir,
-                                settings.dbt_project_dir / "seeds")
-        for (item, _, frame), verdict in zip(parsed, verdicts, strict=True):
-            if verdict.accepted:
-                cache = _parsed_path(settings, entity_key, item["sha256"])
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                _write_parquet(frame.drop(columns=["_errors"]), cache)
-                decisions.append({**item, "action": "load", "rows": len(frame),
-                                  "message": "; ".join(verdict.warnings) or None})
-            else:
-                reason = f"{item['name']} ({entity_key}, {item['day']}): " + "; ".join(verdict.blocking)
-                _quarantine(settings, source, item, reason)
-                decisions.append({**item, "action": "quarantine", "message": reason})
+        decisions.extend(_validate_entity(source, entity_key, items, settings))
     counts: dict[str, int] = {}
     for d in decisions:
         counts[d["action"]] = counts.get(d["action"], 0) + 1
     log.info("%s validation: %s", source, counts)
+    return decisions
+
+
+def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
+                     settings: Settings) -> list[dict[str, Any]]:
+    """Parse every delivered file of one entity in one pass, validate them together, cache the
+    accepted rows as one Parquet file for ``load`` and quarantine the rest."""
+    from pilotage.ingest.validation import validate as run_suite
+
+    layout = load_layout(entity_key, _layouts_dir())
+    deliveries = [Delivered(Path(i["file"]), date.fromisoformat(i["day"]), i["sha256"], i["name"])
+                  for i in items]
+    rows, unreadable = map_files(layout, deliveries)
+    decisions = []
+    for index, reason in sorted(unreadable.items()):
+        item = items[index]
+        text = f"{item['name']} ({entity_key}, {item['day']}): layout: {reason}"
+        _quarantine(settings, source, item, text)
+        decisions.append({**item, "action": "quarantine", "message": text})
+    readable = [i for i in range(len(items)) if i not in unreadable]
+    verdicts = run_suite(entity_key, deliveries, readable, rows, settings.expectations_dir,
+                         settings.dbt_project_dir / "seeds")
+    accepted = [i for i in readable if verdicts[i].accepted]
+    counts = rows.groupby("_delivery").size().to_dict() if not rows.empty else {}
+    cache = None
+    if accepted:
+        key = hashlib.sha256("|".join(f"{items[i]['day']}:{items[i]['sha256']}" for i in accepted)
+                             .encode()).hexdigest()
+        cache = settings.data_dir / "parsed" / entity_key / f"{key}.parquet"
+        if rows.empty:
+            kept = _empty_rows(entity_key)
+        else:
+            kept = rows[rows["_delivery"].isin(accepted)].drop(columns=["_errors", "_delivery"])
+        _write_parquet(kept, cache)
+    for index in readable:
+        item, verdict = items[index], verdicts[index]
+        if verdict.accepted:
+            decisions.append({**item, "action": "load", "rows": int(counts.get(index, 0)),
+                              "parsed": str(cache), "message": "; ".join(verdict.warnings) or None})
+        else:
+            text = f"{item['name']} ({entity_key}, {item['day']}): " + "; ".join(verdict.blocking)
+            _quarantine(settings, source, item, text)
+            decisions.append({**item, "action": "quarantine", "message": text})
     return decisions
 
 
@@ -161,7 +170,7 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
                 already = loader.loaded_hashes(con, ent.key)
                 con.execute("begin transaction")
                 if to_load:
-                    files = [str(_parsed_path(settings, ent.key, d["sha256"])) for d in to_load]
+                    files = sorted({d["parsed"] for d in to_load})
                     days = [date.fromisoformat(d["day"]) for d in to_load]
                     summary["rows"] += loader.replace_days(con, ent, files, days)
                     for d in to_load:

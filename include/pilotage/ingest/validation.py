@@ -130,28 +130,27 @@ def _row_numbers(result) -> list[int]:
 
 
 def validate(
-    entity_key: str, parsed: list[tuple[Delivered, pd.DataFrame]], expectations_dir: Path,
-    seeds_dir: Path | None = None,
-) -> tuple[list[FileVerdict], dict[str, Any]]:
-    """Validate the parsed files of one entity; returns a verdict per file and the batch result."""
-    verdicts = [FileVerdict(delivered) for delivered, _ in parsed]
-    if not parsed:
-        return verdicts, {}
+    entity_key: str, deliveries: list[Delivered], readable: list[int], rows: pd.DataFrame,
+    expectations_dir: Path, seeds_dir: Path | None = None,
+) -> dict[int, FileVerdict]:
+    """Validate the rows of several files of one entity (``rows._delivery`` indexes
+    ``deliveries``); returns a verdict for every readable file."""
+    verdicts = {i: FileVerdict(deliveries[i]) for i in readable}
+    if rows.empty:
+        return verdicts
     suite = load_suite(expectations_dir, entity_key, seeds_dir)
-    frame = pd.concat([f for _, f in parsed], ignore_index=True)
-    batch_result = _run(suite, frame, with_rows=False)
+    batch_result = _run(suite, rows, with_rows=False)
     failed = [r for r in batch_result.results if not r.success]
     if any(_severity(r) == "blocking" for r in failed):
-        for verdict, (_, file_frame) in zip(verdicts, parsed, strict=True):
-            if file_frame.empty:
-                continue
-            for result in _run(suite, file_frame, with_rows=True).results:
+        for index, file_rows in rows.groupby("_delivery", sort=True):
+            verdict = verdicts[int(index)]
+            for result in _run(suite, file_rows.reset_index(drop=True), with_rows=True).results:
                 if result.success:
                     continue
                 text = _describe(result, _row_numbers(result))
                 (verdict.blocking if _severity(result) == "blocking" else verdict.warnings).append(text)
     else:
         batch_warnings = [_describe(r, None) for r in failed]
-        for verdict in verdicts:
+        for verdict in verdicts.values():
             verdict.warnings.extend(batch_warnings)
-    return verdicts, batch_result.describe_dict()
+    return verdicts

@@ -8,14 +8,113 @@
 }}
 
 {#- Rebuilds the business dates of the window vars (all dates without them); delete+insert on
-    business_date makes a re-delivered day replace itself. -#}
+    business_date makes a re-delivered day replace itself.
+
+    Repeat contacts look var('repeat_window_days') days back (is_repeat_contact) and forward
+    (has_repeat_within_window) from each contact, across channels, on the same customer_key or the
+    same case_number. The neighbours are read from the window widened by that many days (+1 for
+    the local/UTC day edge) on both sides. has_repeat_within_window of a day therefore changes
+    when later days arrive: the pipeline rebuilds each run's days plus the 7 days before them
+    (pilotage.transform.LATE_ARRIVAL_DAYS), which refreshes the flag as long as
+    repeat_window_days <= 7. -#}
+
+{%- set repeat_days = var('repeat_window_days') | int -%}
+{%- if repeat_days < 0 -%}
+    {{ exceptions.raise_compiler_error("var repeat_window_days must be >= 0, got " ~ repeat_days) }}
+{%- endif -%}
 
 with
 
-contacts as (
+contacts_enriched as (
 
     select * from {{ ref('int_contacts_enriched') }}
-    where {{ business_date_window('business_date') }}
+    where {{ interval_padded_window('business_date', repeat_days + 1, repeat_days + 1) }}
+
+),
+
+contacts_scoped as (
+
+    select
+        *,
+        -- customer-initiated first legs count for repeats; transfer legs, callbacks and outbound
+        -- contacts are part of an interaction already counted
+        is_offered
+            and not is_transfer_leg
+            and coalesce(initiation_method, 'INBOUND') not in (
+                'TRANSFER', 'QUEUE_TRANSFER', 'CALLBACK', 'OUTBOUND', 'EXTERNAL_OUTBOUND',
+                'MONITOR', 'DISCONNECT', 'AGENT_REPLY'
+            )
+            and (customer_key is not null or nullif(case_number, '') is not null)
+            as is_repeat_eligible
+    from contacts_enriched
+
+),
+
+repeat_candidates as (
+
+    select
+        contact_id,
+        customer_key,
+        nullif(case_number, '') as case_number,
+        initiated_at
+    from contacts_scoped
+    where is_repeat_eligible
+
+),
+
+customer_neighbours as (
+
+    select
+        contact_id,
+        lag(initiated_at) over (
+            partition by customer_key order by initiated_at, contact_id
+        ) as previous_initiated_at,
+        lead(initiated_at) over (
+            partition by customer_key order by initiated_at, contact_id
+        ) as next_initiated_at
+    from repeat_candidates
+    where customer_key is not null
+
+),
+
+case_neighbours as (
+
+    select
+        contact_id,
+        lag(initiated_at) over (
+            partition by case_number order by initiated_at, contact_id
+        ) as previous_initiated_at,
+        lead(initiated_at) over (
+            partition by case_number order by initiated_at, contact_id
+        ) as next_initiated_at
+    from repeat_candidates
+    where case_number is not null
+
+),
+
+contacts as (
+
+    select
+        contacts_scoped.*,
+        contacts_scoped.is_repeat_eligible and (
+            coalesce(customer_neighbours.previous_initiated_at
+                >= {{ dbt.dateadd('day', -repeat_days, 'contacts_scoped.initiated_at') }}, false)
+            or coalesce(case_neighbours.previous_initiated_at
+                >= {{ dbt.dateadd('day', -repeat_days, 'contacts_scoped.initiated_at') }}, false)
+        ) as is_repeat_contact,
+        contacts_scoped.is_repeat_eligible and (
+            coalesce(customer_neighbours.next_initiated_at
+                <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false)
+            or coalesce(case_neighbours.next_initiated_at
+                <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false)
+        ) as has_repeat_within_window
+
+    from contacts_scoped
+    left join customer_neighbours
+        on contacts_scoped.contact_id = customer_neighbours.contact_id
+    left join case_neighbours
+        on contacts_scoped.contact_id = case_neighbours.contact_id
+    where {{ business_date_window('contacts_scoped.business_date') }}
 
 ),
 
@@ -65,7 +164,22 @@ final as (
         cast(hold_seconds as integer) as hold_seconds,
         cast(acw_seconds as integer) as acw_seconds,
         cast(handle_seconds as integer) as handle_seconds,
-        cast(hold_count as integer) as hold_count
+        cast(hold_count as integer) as hold_count,
+
+        -- flow-outs and callbacks
+        cast(is_flow_out as boolean) as is_flow_out,
+        cast(is_callback as boolean) as is_callback,
+        cast(is_transfer_leg as boolean) as is_transfer_leg,
+
+        -- repeat contacts / first-contact resolution
+        cast(is_repeat_eligible as boolean) as is_repeat_eligible,
+        cast(is_repeat_contact as boolean) as is_repeat_contact,
+        cast(has_repeat_within_window as boolean) as has_repeat_within_window,
+        cast({{ repeat_days }} as integer) as repeat_window_days,
+
+        -- e-mail response time
+        cast(case when channel = 'EMAIL' and is_answered then queue_seconds end as integer)
+            as first_response_seconds
 
     from contacts
 

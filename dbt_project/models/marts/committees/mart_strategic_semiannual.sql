@@ -1,0 +1,200 @@
+{{ config(materialized='table') }}
+
+{#- Strategic committee (comité stratégique), the partnership's long view: one row per provider x
+    period x KPI (long), for half-years (period_grain half_year) and quarters (quarter).
+      - KPI values roll the provider-level monthly scorecard (mart_steering_monthly, site_id =
+        'ALL') up to the period with the catalogue's rule: ratio = summed numerators / summed
+        denominators; sum = summed values; mean = mean of the monthly values. Only KPIs whose
+        catalogue `committees` lists strategic are kept; previous period (H-1 / Q-1) and the
+        same period one year before give the 12-24 month trend.
+      - Objectives met / missed: the provider-level monthly scorecard rows with a target,
+        counted per period (green = met; amber or red = missed) and their share.
+      - Volume forecast for the months after the last complete month
+        (mart_strategic_volume_forecast), summed per provider, on the period holding that month.
+    months_with_data tells a partial period (the current half-year) from a complete one.
+    Quarter rows fall back to half-year targets when no quarter target exists. -#}
+
+{%- set grains = ['half_year', 'quarter'] -%}
+
+with
+
+scorecard as (
+
+    select * from {{ ref('mart_steering_monthly') }}
+    where site_id = 'ALL'
+
+),
+
+forecast as (
+
+    select * from {{ ref('mart_strategic_volume_forecast') }}
+
+),
+
+catalogue as (
+
+    select * from {{ ref('kpi_catalogue') }}
+
+),
+
+{% for grain in grains %}
+{{ grain }}_rolled as (
+
+    select
+        scorecard.provider_id,
+        {{ trend_period_start('scorecard.period_start', grain) }} as period_start,
+        scorecard.kpi_id,
+        case catalogue.rollup
+            when 'ratio' then sum(scorecard.numerator)
+            else sum(scorecard.actual)
+        end as numerator,
+        case catalogue.rollup
+            when 'ratio' then sum(scorecard.denominator)
+            when 'mean' then count(scorecard.actual)
+        end as denominator,
+        case catalogue.rollup
+            when 'ratio' then {{ safe_divide('sum(scorecard.numerator)', 'sum(scorecard.denominator)') }}
+            when 'mean' then avg(scorecard.actual)
+            else sum(scorecard.actual)
+        end as actual,
+        max(scorecard.definition_variant) as definition_variant
+
+    from scorecard
+    inner join catalogue
+        on catalogue.kpi_id = scorecard.kpi_id
+    where catalogue.rollup in ('ratio', 'sum', 'mean')
+        and ';' || catalogue.committees || ';' like '%;strategic;%'
+    group by scorecard.provider_id, {{ trend_period_start('scorecard.period_start', grain) }},
+        scorecard.kpi_id, catalogue.rollup
+
+),
+
+{{ grain }}_objectives as (
+
+    select
+        provider_id,
+        {{ trend_period_start('period_start', grain) }} as period_start,
+        count(case when rag_status = 'green' then 1 end) as met,
+        count(case when rag_status in ('amber', 'red') then 1 end) as missed
+
+    from scorecard
+    group by provider_id, {{ trend_period_start('period_start', grain) }}
+
+),
+
+{{ grain }}_forecast as (
+
+    select
+        provider_id,
+        {{ trend_period_start('anchor_month', grain) }} as period_start,
+        sum(forecast_offered) as forecast_offered
+
+    from forecast
+    group by provider_id, {{ trend_period_start('anchor_month', grain) }}
+
+),
+
+{{ grain }}_kpis as (
+
+    select provider_id, period_start, kpi_id, numerator, denominator, actual, definition_variant
+    from {{ grain }}_rolled
+
+    union all
+
+    {{ kpi_long_unpivot(grain ~ '_objectives', ['provider_id', 'period_start'], [
+        {'id': 'targets_met_count', 'numerator': 'met'},
+        {'id': 'targets_missed_count', 'numerator': 'missed'},
+        {'id': 'targets_met_rate', 'numerator': 'met', 'denominator': 'met + missed'},
+    ]) }}
+
+    union all
+
+    {{ kpi_long_unpivot(grain ~ '_forecast', ['provider_id', 'period_start'], [
+        {'id': 'volume_forecast_next_6_months', 'numerator': 'forecast_offered',
+         'variant': 'same_month_last_year_x_trend'},
+    ]) }}
+
+),
+
+{{ grain }}_scored as (
+
+    {{ kpi_long_score(grain ~ '_kpis', ['provider_id'], grain, ['half_year'], site_column=none, queue_column=none) }}
+
+),
+
+{{ grain }}_months as (
+
+    select
+        provider_id,
+        {{ trend_period_start('period_start', grain) }} as period_start,
+        count(distinct period_start) as months_with_data
+
+    from scorecard
+    group by provider_id, {{ trend_period_start('period_start', grain) }}
+
+),
+
+{% endfor %}
+
+scored as (
+
+    {% for grain in grains %}
+    select
+        {{ grain }}_scored.*,
+        '{{ grain }}' as period_grain,
+        {{ trend_period_end(grain ~ '_scored.period_start', grain) }} as period_end,
+        {{ trend_period_label(grain ~ '_scored.period_start', grain) }} as period_label,
+        {{ grain }}_months.months_with_data,
+        {{ 6 if grain == 'half_year' else 3 }} as months_in_period
+    from {{ grain }}_scored
+    left join {{ grain }}_months
+        on {{ grain }}_months.provider_id = {{ grain }}_scored.provider_id
+        and {{ grain }}_months.period_start = {{ grain }}_scored.period_start
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+final as (
+
+    select
+        -- grain
+        cast(provider_id as varchar) as provider_id,
+        cast(period_grain as varchar) as period_grain,
+        cast(period_start as date) as period_start,
+        cast(kpi_id as varchar) as kpi_id,
+
+        -- period
+        cast(period_end as date) as period_end,
+        cast(period_label as varchar) as period_label,
+        cast(coalesce(months_with_data, 0) as integer) as months_with_data,
+        cast(coalesce(months_with_data, 0) = months_in_period as boolean) as is_complete_period,
+
+        -- KPI
+        cast(kpi_label_fr as varchar) as kpi_label_fr,
+        cast(kpi_family as varchar) as kpi_family,
+        cast(unit as varchar) as unit,
+        cast(actual as double) as actual,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        cast(definition_variant as varchar) as definition_variant,
+
+        -- target and status
+        cast(target_id as varchar) as target_id,
+        cast(target_value as double) as target_value,
+        cast(tolerance as double) as tolerance,
+        cast(gap as double) as gap,
+        cast(is_higher_better as boolean) as is_higher_better,
+        cast(rag_status as varchar) as rag_status,
+        cast(priority as integer) as priority,
+
+        -- trend: previous period and same period one year before
+        cast(previous_period_actual as double) as previous_period_actual,
+        cast(trend_vs_previous as varchar) as trend_vs_previous,
+        cast(same_period_last_year_actual as double) as same_period_last_year_actual
+
+    from scored
+
+)
+
+select * from final

@@ -1,0 +1,166 @@
+{#- One row per CRM case (latest delivered version), with its opening contact, its contacts
+    (repeat-eligible contacts carrying its case number), its surveys and first-contact
+    resolution. Rebuilt in full: a case keeps changing (status, new contacts, late surveys)
+    long after its creation day. -#}
+
+{%- set repeat_days = var('repeat_window_days') | int -%}
+
+with
+
+cases as (
+
+    select * from {{ ref('stg_crm__cases') }}
+
+),
+
+contacts as (
+
+    select * from {{ ref('fct_contacts') }}
+
+),
+
+surveys as (
+
+    select * from {{ ref('stg_crm__surveys') }}
+
+),
+
+case_contacts as (
+
+    select
+        case_number,
+        contact_id,
+        initiated_at,
+        is_answered,
+        min(initiated_at) over (partition by case_number) as first_contact_at
+    from contacts
+    where is_repeat_eligible
+        and case_number is not null
+
+),
+
+case_contact_totals as (
+
+    select
+        case_number,
+        min(first_contact_at) as first_contact_at,
+        max(initiated_at) as last_contact_at,
+        count(*) as contacts_count,
+        count(case when is_answered then 1 end) as answered_contacts_count,
+        count(case when initiated_at > first_contact_at
+            and initiated_at <= {{ dbt.dateadd('day', repeat_days, 'first_contact_at') }} then 1 end)
+            as repeat_contacts_within_window,
+        max(case when initiated_at = first_contact_at and is_answered then 1 else 0 end) = 1
+            as is_first_contact_answered
+
+    from case_contacts
+    group by case_number
+
+),
+
+survey_totals as (
+
+    -- a survey belongs to its case number, else to the case of the surveyed contact
+    select
+        coalesce(nullif(surveys.case_number, ''), contacts.case_number) as case_number,
+        count(case when surveys.question = 'CSAT' then 1 end) as csat_responses,
+        count(case when surveys.question = 'CSAT' and surveys.score >= surveys.scale_max - 1 then 1 end)
+            as csat_satisfied,
+        sum(case when surveys.question = 'CSAT' then surveys.score end) as csat_score_sum,
+        count(case when surveys.question = 'CES' then 1 end) as ces_responses,
+        sum(case when surveys.question = 'CES' then surveys.score end) as ces_score_sum
+
+    from surveys
+    left join contacts
+        on surveys.contact_id = contacts.contact_id
+    where surveys.score is not null
+    group by coalesce(nullif(surveys.case_number, ''), contacts.case_number)
+
+),
+
+joined as (
+
+    select
+        cases.*,
+        opening.provider_id,
+        opening.site_id,
+        opening.queue_name,
+        opening.channel as opening_channel,
+        opening.first_response_seconds,
+        case_contact_totals.first_contact_at,
+        case_contact_totals.last_contact_at,
+        coalesce(case_contact_totals.contacts_count, 0) as contacts_count,
+        coalesce(case_contact_totals.answered_contacts_count, 0) as answered_contacts_count,
+        coalesce(case_contact_totals.repeat_contacts_within_window, 0) as repeat_contacts_within_window,
+        coalesce(case_contact_totals.is_first_contact_answered, false) as is_first_contact_answered,
+        coalesce(survey_totals.csat_responses, 0) as csat_responses,
+        coalesce(survey_totals.csat_satisfied, 0) as csat_satisfied,
+        coalesce(survey_totals.csat_score_sum, 0) as csat_score_sum,
+        coalesce(survey_totals.ces_responses, 0) as ces_responses,
+        coalesce(survey_totals.ces_score_sum, 0) as ces_score_sum
+
+    from cases
+    left join contacts as opening
+        on cases.origin_contact_id = opening.contact_id
+    left join case_contact_totals
+        on cases.case_number = case_contact_totals.case_number
+    left join survey_totals
+        on cases.case_number = survey_totals.case_number
+
+),
+
+final as (
+
+    select
+        -- grain
+        cast(case_id as varchar) as case_id,
+        cast(case_number as varchar) as case_number,
+        cast(customer_key as varchar) as customer_key,
+
+        -- creation
+        cast(created_date_local as date) as business_date,
+        cast(created_at as timestamp) as created_at,
+        cast(closed_at as timestamp) as closed_at,
+        cast(origin as varchar) as origin,
+        cast(reason as varchar) as reason,
+        cast(case_type as varchar) as case_type,
+        cast(status as varchar) as status,
+        cast(priority as varchar) as priority,
+        cast(coalesce(is_closed, false) as boolean) as is_closed,
+        cast(
+            case when closed_at is not null then {{ dbt.datediff('created_at', 'closed_at', 'second') }} end
+        as bigint) as resolution_seconds,
+
+        -- opening contact (provider, site and queue answering the case)
+        cast(origin_contact_id as varchar) as origin_contact_id,
+        cast(provider_id as varchar) as provider_id,
+        cast(site_id as varchar) as site_id,
+        cast(queue_name as varchar) as queue_name,
+        cast(opening_channel as varchar) as opening_channel,
+        cast(case when opening_channel = 'EMAIL' then first_response_seconds end as integer)
+            as first_response_seconds,
+
+        -- contacts on the case
+        cast(first_contact_at as timestamp) as first_contact_at,
+        cast(last_contact_at as timestamp) as last_contact_at,
+        cast(contacts_count as integer) as contacts_count,
+        cast(answered_contacts_count as integer) as answered_contacts_count,
+        cast(contacts_count > 1 as boolean) as has_repeat_contact,
+        cast(is_first_contact_answered and repeat_contacts_within_window = 0 as boolean)
+            as is_first_contact_resolved,
+        cast({{ repeat_days }} as integer) as repeat_window_days,
+
+        -- surveys
+        cast(csat_responses as integer) as csat_responses,
+        cast(csat_satisfied as integer) as csat_satisfied,
+        cast(csat_score_sum as bigint) as csat_score_sum,
+        cast({{ safe_divide('csat_score_sum', 'csat_responses') }} as double) as csat_score,
+        cast(ces_responses as integer) as ces_responses,
+        cast(ces_score_sum as bigint) as ces_score_sum,
+        cast({{ safe_divide('ces_score_sum', 'ces_responses') }} as double) as ces_score
+
+    from joined
+
+)
+
+select * from final

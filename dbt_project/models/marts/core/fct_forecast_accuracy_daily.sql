@@ -1,0 +1,104 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='business_date',
+        on_schema_change='append_new_columns'
+    )
+}}
+
+{#- Forecast accuracy per queue and business date, from the queue intervals: actual volume
+    (offered) against the WFM forecast, at the day level (abs_error) and interval by interval
+    (interval_abs_error, MAPE, WAPE). An interval without forecast counts a forecast of 0.
+    MAPE = mean of |actual - forecast| / actual over the intervals with actual > 0 (intervals
+    with no contact have no percentage error); WAPE = sum |actual - forecast| / sum actual over
+    every interval (robust to near-zero intervals). AHT accuracy compares the actual handle
+    time per answered contact with the forecast AHT weighted by forecast volume. -#}
+
+with
+
+intervals as (
+
+    select * from {{ ref('fct_queue_intervals') }}
+    where {{ business_date_window('business_date') }}
+
+),
+
+interval_errors as (
+
+    select
+        queue_name,
+        provider_id,
+        site_id,
+        channel,
+        business_date,
+        offered as actual_contacts,
+        coalesce(forecast_contacts, 0) as forecast_contacts,
+        coalesce(forecast_contacts * forecast_aht_seconds, 0) as forecast_workload_seconds,
+        answered,
+        handle_seconds,
+        abs(offered - coalesce(forecast_contacts, 0)) as abs_error,
+        case when offered > 0 then abs(offered - coalesce(forecast_contacts, 0)) / offered end
+            as absolute_percentage_error
+
+    from intervals
+
+),
+
+daily as (
+
+    select
+        queue_name,
+        provider_id,
+        site_id,
+        channel,
+        business_date,
+        count(*) as intervals_count,
+        count(absolute_percentage_error) as intervals_with_actual,
+        sum(actual_contacts) as actual_contacts,
+        sum(forecast_contacts) as forecast_contacts,
+        sum(abs_error) as interval_abs_error,
+        coalesce(sum(absolute_percentage_error), 0) as interval_ape_sum,
+        sum(answered) as answered,
+        sum(handle_seconds) as handle_seconds,
+        sum(forecast_workload_seconds) as forecast_workload_seconds
+
+    from interval_errors
+    group by queue_name, provider_id, site_id, channel, business_date
+
+),
+
+final as (
+
+    select
+        -- grain
+        cast(queue_name as varchar) as queue_name,
+        cast(business_date as date) as business_date,
+        cast(provider_id as varchar) as provider_id,
+        cast(site_id as varchar) as site_id,
+        cast(channel as varchar) as channel,
+
+        -- volume
+        cast(actual_contacts as bigint) as actual_contacts,
+        cast(forecast_contacts as double) as forecast_contacts,
+        cast(actual_contacts - forecast_contacts as double) as error,
+        cast(abs(actual_contacts - forecast_contacts) as double) as abs_error,
+        cast(intervals_count as integer) as intervals_count,
+        cast(intervals_with_actual as integer) as intervals_with_actual,
+        cast(interval_abs_error as double) as interval_abs_error,
+        cast(interval_ape_sum as double) as interval_ape_sum,
+        cast({{ safe_divide('interval_ape_sum', 'intervals_with_actual') }} as double) as mape,
+        cast({{ safe_divide('interval_abs_error', 'actual_contacts') }} as double) as wape,
+
+        -- handle time
+        cast(answered as bigint) as answered,
+        cast(handle_seconds as bigint) as handle_seconds,
+        cast(forecast_workload_seconds as double) as forecast_workload_seconds,
+        cast({{ safe_divide('handle_seconds', 'answered') }} as double) as actual_aht_seconds,
+        cast({{ safe_divide('forecast_workload_seconds', 'forecast_contacts') }} as double) as forecast_aht_seconds
+
+    from daily
+
+)
+
+select * from final

@@ -1,0 +1,77 @@
+{#- Forecast accuracy per queue and month: the daily components summed, then divided. Interval
+    MAPE and WAPE as in fct_forecast_accuracy_daily; daily_mape is the mean over the days with
+    contacts of |actual - forecast| / actual at the day level. Rebuilt in full from the daily
+    fact (a few rows per queue and month). -#}
+
+with
+
+daily as (
+
+    select * from {{ ref('fct_forecast_accuracy_daily') }}
+
+),
+
+monthly as (
+
+    select
+        queue_name,
+        provider_id,
+        site_id,
+        channel,
+        {{ dbt.date_trunc('month', 'business_date') }} as month,
+        count(*) as days_count,
+        count(case when actual_contacts > 0 then 1 end) as days_with_actual,
+        sum(case when actual_contacts > 0 then abs_error / actual_contacts else 0 end) as daily_ape_sum,
+        sum(actual_contacts) as actual_contacts,
+        sum(forecast_contacts) as forecast_contacts,
+        sum(intervals_count) as intervals_count,
+        sum(intervals_with_actual) as intervals_with_actual,
+        sum(interval_abs_error) as interval_abs_error,
+        sum(interval_ape_sum) as interval_ape_sum,
+        sum(answered) as answered,
+        sum(handle_seconds) as handle_seconds,
+        sum(forecast_workload_seconds) as forecast_workload_seconds
+
+    from daily
+    group by queue_name, provider_id, site_id, channel, {{ dbt.date_trunc('month', 'business_date') }}
+
+),
+
+final as (
+
+    select
+        -- grain
+        cast(queue_name as varchar) as queue_name,
+        cast(month as date) as month,
+        cast(provider_id as varchar) as provider_id,
+        cast(site_id as varchar) as site_id,
+        cast(channel as varchar) as channel,
+
+        -- volume
+        cast(actual_contacts as bigint) as actual_contacts,
+        cast(forecast_contacts as double) as forecast_contacts,
+        cast(actual_contacts - forecast_contacts as double) as error,
+        cast(abs(actual_contacts - forecast_contacts) as double) as abs_error,
+        cast(days_count as integer) as days_count,
+        cast(days_with_actual as integer) as days_with_actual,
+        cast(daily_ape_sum as double) as daily_ape_sum,
+        cast({{ safe_divide('daily_ape_sum', 'days_with_actual') }} as double) as daily_mape,
+        cast(intervals_count as integer) as intervals_count,
+        cast(intervals_with_actual as integer) as intervals_with_actual,
+        cast(interval_abs_error as double) as interval_abs_error,
+        cast(interval_ape_sum as double) as interval_ape_sum,
+        cast({{ safe_divide('interval_ape_sum', 'intervals_with_actual') }} as double) as mape,
+        cast({{ safe_divide('interval_abs_error', 'actual_contacts') }} as double) as wape,
+
+        -- handle time
+        cast(answered as bigint) as answered,
+        cast(handle_seconds as bigint) as handle_seconds,
+        cast(forecast_workload_seconds as double) as forecast_workload_seconds,
+        cast({{ safe_divide('handle_seconds', 'answered') }} as double) as actual_aht_seconds,
+        cast({{ safe_divide('forecast_workload_seconds', 'forecast_contacts') }} as double) as forecast_aht_seconds
+
+    from monthly
+
+)
+
+select * from final

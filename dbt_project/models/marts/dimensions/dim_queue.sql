@@ -1,0 +1,45 @@
+{#- ACD queues (seed queues): channel, provider and site staffing them, contractual service-level
+    parameters. -#}
+
+with
+
+queues as (
+
+    select * from {{ ref('queues') }}
+
+),
+
+providers as (
+
+    select * from {{ ref('providers') }}
+
+),
+
+sites as (
+
+    select * from {{ ref('sites') }}
+
+),
+
+final as (
+
+    select
+        cast(queues.queue_name as varchar) as queue_name,
+        cast(queues.channel as varchar) as channel,
+        cast(queues.provider_id as varchar) as provider_id,
+        cast(providers.provider_name as varchar) as provider_name,
+        cast(queues.site_id as varchar) as site_id,
+        cast(sites.site_name as varchar) as site_name,
+        cast(queues.sl_threshold_seconds as integer) as sl_threshold_seconds,
+        cast(queues.short_abandon_seconds as integer) as short_abandon_seconds,
+        cast(queues.sl_target as double) as sl_target
+
+    from queues
+    left join providers
+        on queues.provider_id = providers.provider_id
+    left join sites
+        on queues.site_id = sites.site_id
+
+)
+
+select * from final

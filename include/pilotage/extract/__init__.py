@@ -1,0 +1,12 @@
+"""Extraction as production does it: vendor HTTP APIs and file drops, into the landing folder.
+
+* ``config``    - API settings from an Airflow Connection (``pilotage_<source>_api``); no secret in code
+* ``http``      - the robust client: timeouts, retries with backoff and jitter, 429/Retry-After,
+                  OAuth client-credentials refresh, every response body archived as received
+* ``state``     - an extraction run's checkpoint (cursor, pages, job id): resumable after a crash
+* ``vendors``   - one extractor per source system and API style (Genesys jobs, Connect search,
+                  Zendesk incremental cursor, IEX exporters, Connect evaluation listing)
+* ``runner``    - ``extract(source, start, end, settings)``: fetch, de-duplicate, write landing files
+* ``filedrop``  - pick up complete files from a local folder, SFTP or object store (fsspec URL)
+* ``fakes``     - loopback fake vendor APIs serving generated data, with fault injection (tests)
+"""

@@ -1,0 +1,28 @@
+"""Standardized committee packs: committee × period × provider -> Excel, CSV and HTML.
+
+Layers (one job each):
+
+* ``periods``  - ISO week / month / quarter / half-year labels and their days
+* ``queries``  - which warehouse rows (always ``provider_id = ?`` in SQL; anonymous benchmark)
+* ``build``    - the committees' fixed table lists; the :class:`~pilotage.packs.model.Pack` model
+  with its cover (data freshness from ``raw._load_log``, definitions used)
+* ``xlsx`` / ``csv`` / ``html`` - renderers; ``labels`` (fr/en), ``display``, ``sanitize``
+  (formula injection)
+* ``deliver``  - folders, due packs for the DAGs, ``write_demo_packs`` for ``pilotage demo``
+"""
+
+from __future__ import annotations
+
+__all__ = ["build_pack", "write_pack", "write_demo_packs", "packs_dir", "COMMITTEES"]
+
+
+def __getattr__(name: str):  # lazy: importing the package stays cheap
+    if name in ("build_pack", "COMMITTEES"):
+        from pilotage.packs import build
+
+        return getattr(build, name)
+    if name in ("write_pack", "write_demo_packs", "packs_dir"):
+        from pilotage.packs import deliver
+
+        return getattr(deliver, name)
+    raise AttributeError(name)
