@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo test test-fast bench lint clean help
+.PHONY: install demo test test-fast bench lint docs clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,12 @@ test-fast: install ## unit tests only
 
 bench: install ## print performance figures (generator, ingestion, dbt)
 	$(VENV)/bin/python -m pilotage.bench
+
+docs: install ## build the dbt docs site (models, columns, KPI catalogue) for the demo warehouse
+	PILOTAGE_WAREHOUSE=$(CURDIR)/data/warehouse/pilotage.duckdb \
+	DBT_TARGET_PATH=$(CURDIR)/data/dbt/target DBT_LOG_PATH=$(CURDIR)/data/dbt/logs \
+	$(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
+	@echo "Docs site: data/dbt/target/index.html (serve it with: cd data/dbt/target && ../../../.venv/bin/python -m http.server)"
 
 lint: install ## ruff
 	$(VENV)/bin/ruff check include dags tests

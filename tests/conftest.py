@@ -13,8 +13,8 @@ _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="pilotage-test-airflow-"))
 os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME / 'airflow.db'}"
 
-import pytest
-from pilotage.settings import Settings
+import pytest  # noqa: E402  (after the Airflow env above)
+from pilotage.settings import Settings  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -73,6 +73,8 @@ def load_dag(dag_id: str = DAG_ID):
 def _quiet_airflow_logs() -> None:
     for name in ("airflow", "airflow.task", "sqlalchemy", "alembic", "great_expectations"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # third-party deprecation notices (e.g. starlette's httpx notice) are not the user's concern
+    logging.getLogger("py.warnings").setLevel(logging.ERROR)
 
 
 def run_window(first: date, last: date, *, dag=None) -> Any:

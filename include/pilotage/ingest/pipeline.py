@@ -47,7 +47,6 @@ def _write_parquet(frame, path: Path) -> None:
 
 def _empty_rows(entity_key: str):
     import pandas as pd
-
     from pilotage.ingest.contracts import entity
 
     return pd.DataFrame({c: pd.Series(dtype="object") for c in entity(entity_key).all_columns})
