@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, Param, TriggerRule, dag, task
+from airflow.sdk import CronDataIntervalTimetable, Param, TriggerRule, dag, task
+from pilotage.dag_defaults import DEFAULT_ARGS, MARTS, WRITER_POOL
 
 SOURCES = ("acd", "crm", "wfm", "qa")
-WRITER_POOL = "duckdb_writer"
-MARTS = Asset(name="pilotage_marts", uri="pilotage://warehouse/marts")
 
 DOC = """
 ### pilotage_daily — exports → Great Expectations → DuckDB raw → dbt marts
@@ -36,11 +35,6 @@ what was loaded, unchanged, missing or quarantined. Paths come from Airflow Vari
 upper case as environment variables.
 """
 
-
-def _on_failure(context) -> None:
-    ti = context.get("task_instance")
-    print(f"pilotage: task {getattr(ti, 'task_id', '?')} failed for run "
-          f"{getattr(context.get('dag_run'), 'run_id', '?')}: {context.get('exception')}")
 
 
 LAYOUT_VARIABLES = ("pilotage_layouts",)
@@ -85,14 +79,7 @@ def _window(context) -> tuple[str, str]:
         "date_to": Param(None, type=["null", "string"], format="date",
                          description="Last business day to process, inclusive (manual runs)."),
     },
-    default_args={
-        "owner": "data-engineering",
-        "retries": 2,
-        "retry_delay": timedelta(seconds=30),
-        "retry_exponential_backoff": True,
-        "max_retry_delay": timedelta(minutes=10),
-        "on_failure_callback": _on_failure,
-    },
+    default_args=DEFAULT_ARGS,
 )
 def pilotage_daily():
     loads = []
@@ -141,7 +128,7 @@ def pilotage_daily():
     @task(pool=WRITER_POOL, trigger_rule=TriggerRule.ALL_DONE, outlets=[MARTS])
     def dbt_build(**context) -> None:
         """Rebuild the window's business days in every dbt model (runs even if a source failed)."""
-        from datetime import date, timedelta
+        from datetime import date
 
         from pilotage.transform import dbt_build as build
 

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
 from airflow.sdk import Asset, Param, dag, task
-
-WRITER_POOL = "duckdb_writer"
-# the outlet of pilotage_daily's dbt_build task (same name and URI = the same Asset)
-MARTS = Asset(name="pilotage_marts", uri="pilotage://warehouse/marts")
+from pilotage.dag_defaults import DEFAULT_ARGS, MARTS, WRITER_POOL  # MARTS: dbt_build's outlet
 
 CADENCES = {
     # dag suffix: (committees, audiences, when the packs come out)
@@ -44,11 +39,6 @@ Packs folder: Variable `pilotage_packs_dir` or env `PILOTAGE_PACKS_DIR` (default
 warehouse: `pilotage_warehouse` / `pilotage_data_dir` as for `pilotage_daily`.
 """
 
-
-def _on_failure(context) -> None:
-    ti = context.get("task_instance")
-    print(f"pilotage: task {getattr(ti, 'task_id', '?')} failed for run "
-          f"{getattr(context.get('dag_run'), 'run_id', '?')}: {context.get('exception')}")
 
 
 def _settings():
@@ -86,14 +76,7 @@ def make_packs_dag(cadence: str):
             "force": Param(False, type="boolean", description="Rewrite packs that already exist."),
             "langs": Param(["fr", "en"], type="array", description="Languages of the Excel/HTML outputs."),
         },
-        default_args={
-            "owner": "data-engineering",
-            "retries": 2,
-            "retry_delay": timedelta(seconds=30),
-            "retry_exponential_backoff": True,
-            "max_retry_delay": timedelta(minutes=10),
-            "on_failure_callback": _on_failure,
-        },
+        default_args=DEFAULT_ARGS,
     )
     def packs_dag():
         @task(pool=WRITER_POOL)

@@ -37,6 +37,17 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return Settings.from_env()
 
 
+def query(settings: Settings, sql: str, params=()) -> list[tuple]:
+    """Rows of a read-only query on the test's warehouse."""
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
 def ctr(contact_id: str, start: str, *, queue: str = "VOICE_BILLING", wait: int = 10,
         answered: bool = True, talk: int = 200, hold: int = 0, acw: int = 30,
         channel: str = "VOICE", updated: str | None = None, agent: str = "a.lys.0001") -> dict:

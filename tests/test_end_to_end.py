@@ -9,8 +9,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
+from conftest import query
 from pilotage import airflow_local
 from pilotage.settings import PROJECT_ROOT
 
@@ -71,14 +71,6 @@ def pipeline_run(tmp_path_factory, airflow_db):
         os.environ.pop("PILOTAGE_DATA_DIR", None)
 
 
-def _query(settings, sql, params=()):
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 def test_runs_succeed_and_every_task_ran(pipeline_run):
     _, bulk, daily = pipeline_run
     for run in (bulk, daily):
@@ -89,16 +81,16 @@ def test_runs_succeed_and_every_task_ran(pipeline_run):
 
 def test_bulk_run_loaded_every_day_of_its_window(pipeline_run):
     settings, _, _ = pipeline_run
-    days = _query(settings, "select distinct _business_date from raw.acd_contacts order by 1")
+    days = query(settings, "select distinct _business_date from raw.acd_contacts order by 1")
     assert [d for (d,) in days] == [date(2026, 3, 27), date(2026, 3, 28), date(2026, 3, 29), LAST]
-    statuses = _query(settings, "select status, count(*) from raw._load_log group by 1")
+    statuses = query(settings, "select status, count(*) from raw._load_log group by 1")
     assert dict(statuses).get("quarantined", 0) == 0
 
 
 def test_mart_matches_numbers_computed_from_the_files(pipeline_run):
     settings, _, _ = pipeline_run
     expected = _expected_from_files(settings.landing_dir)
-    rows = _query(settings, """
+    rows = query(settings, """
         select provider_id, business_date::varchar, sum(offered), sum(answered),
                sum(answered_within_threshold), sum(abandoned), sum(short_abandoned),
                sum(handle_seconds)
@@ -113,7 +105,7 @@ def test_mart_matches_numbers_computed_from_the_files(pipeline_run):
     # the service level the mart publishes per queue and day is the documented default variant:
     # answered within the queue's threshold / (offered - short abandons)
     per_queue = _expected_from_files(settings.landing_dir, by="queue_name")
-    published = _query(settings, """select queue_name, business_date::varchar, service_level
+    published = query(settings, """select queue_name, business_date::varchar, service_level
                                     from marts.mart_production_daily where offered > 0""")
     assert len(published) == len(per_queue)
     for queue, day, service_level in published:
@@ -125,16 +117,16 @@ def test_mart_matches_numbers_computed_from_the_files(pipeline_run):
 def test_rerunning_a_day_changes_nothing(pipeline_run):
     settings, _, _ = pipeline_run
     tables = ["raw.acd_contacts", "raw._load_log", "marts.fct_contacts", "marts.mart_production_daily"]
-    before = {t: _query(settings, f"select * from {t} order by all") for t in tables}
+    before = {t: query(settings, f"select * from {t} order by all") for t in tables}
     airflow_local.run_window(LAST, LAST)
-    after = {t: _query(settings, f"select * from {t} order by all") for t in tables}
+    after = {t: query(settings, f"select * from {t} order by all") for t in tables}
     for table in tables:
         assert after[table] == before[table], table
 
 
 def test_no_customer_pii_past_raw(pipeline_run):
     settings, _, _ = pipeline_run
-    columns = _query(settings, """
+    columns = query(settings, """
         select table_schema || '.' || table_name || '.' || column_name
         from information_schema.columns
         where table_schema not in ('raw') and (column_name ilike '%address%'

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
-from conftest import ctr, write_jsonl
+from conftest import ctr, query, write_jsonl
 from pilotage.ingest import pipeline
 
 pytestmark = pytest.mark.integration
@@ -21,30 +20,22 @@ def _ingest(settings, start=D1, end=D2):
     return decisions, summary
 
 
-def _rows(settings, sql):
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _contacts_file(settings, day: date, records):
     return write_jsonl(settings.landing_dir / "acd" / f"contacts_{day:%Y%m%d}.jsonl", records)
 
 
-def test_same_day_twice_gives_the_same_rows(settings):
+def test_same_day_twice_gives_the_samequery(settings):
     _contacts_file(settings, D1, [ctr("c1", "2026-10-05T08:00:00"), ctr("c2", "2026-10-05T09:00:00")])
     _, first = _ingest(settings)
-    snapshot = _rows(settings, "select * from raw.acd_contacts order by all")
-    log = _rows(settings, "select * from raw._load_log order by all")
+    snapshot = query(settings, "select * from raw.acd_contacts order by all")
+    log = query(settings, "select * from raw._load_log order by all")
     _, second = _ingest(settings)
     assert first["loaded_days"] == 1 and first["rows"] == 2
     assert second["loaded_days"] == 0 and second["unchanged"] == 1
-    assert _rows(settings, "select * from raw.acd_contacts order by all") == snapshot
-    assert _rows(settings, "select * from raw._load_log order by all") == log
+    assert query(settings, "select * from raw.acd_contacts order by all") == snapshot
+    assert query(settings, "select * from raw._load_log order by all") == log
     # the day with no agent-interval file is recorded as missing, not as an error
-    assert ("acd__agent_intervals", D1, "missing") in _rows(
+    assert ("acd__agent_intervals", D1, "missing") in query(
         settings, "select entity, business_date, status from raw._load_log")
 
 
@@ -54,7 +45,7 @@ def test_redelivered_file_replaces_its_day_and_keeps_both_versions(settings):
     write_jsonl(path, [ctr("c1", "2026-10-05T08:00:00"), ctr("c3", "2026-10-05T10:00:00")])
     _, summary = _ingest(settings)
     assert summary["loaded_days"] == 1
-    assert _rows(settings, "select contact_id from raw.acd_contacts order by 1") == [("c1",), ("c3",)]
+    assert query(settings, "select contact_id from raw.acd_contacts order by 1") == [("c1",), ("c3",)]
     assert len(list((settings.archive_dir / "acd").rglob("*contacts_20261005.jsonl"))) == 2
 
 
@@ -80,8 +71,8 @@ def test_bad_file_is_quarantined_naming_file_rule_and_rows_and_other_days_go_on(
     assert "queue_seconds between" in quarantined["2026-10-05"]
     assert summary["quarantined"] == 2
     # D1 keeps the rows of its last good delivery; D2 has nothing loaded
-    assert _rows(settings, "select contact_id, _business_date from raw.acd_contacts") == [("c1", D1)]
-    log = dict(((e, d), (s, m)) for e, d, s, m in _rows(
+    assert query(settings, "select contact_id, _business_date from raw.acd_contacts") == [("c1", D1)]
+    log = dict(((e, d), (s, m)) for e, d, s, m in query(
         settings, "select entity, business_date, status, message from raw._load_log"))
     assert log[("acd__contacts", D1)][0] == "quarantined"
     assert log[("acd__contacts", D2)][0] == "quarantined"
@@ -97,7 +88,7 @@ def test_an_empty_json_lines_export_is_a_day_with_no_rows_not_a_missing_day(sett
     manifest = pipeline.land("qa", D1, D2, settings)
     summary = pipeline.load("qa", pipeline.validate("qa", manifest, settings), settings)
     assert summary["loaded_days"] == 2 and summary["rows"] == 0 and summary["missing"] == 0
-    log = _rows(settings, "select entity, status, row_count from raw._load_log order by 1")
+    log = query(settings, "select entity, status, row_count from raw._load_log order by 1")
     assert log == [("qa__evaluation_answers", "loaded", 0), ("qa__evaluations", "loaded", 0)]
 
 
@@ -111,5 +102,5 @@ def test_identical_files_on_two_days_keep_their_own_business_date(settings):
         path.write_text(header + body)
     manifest = pipeline.land("wfm", D1, date(2026, 10, 7), settings)
     pipeline.load("wfm", pipeline.validate("wfm", manifest, settings), settings)
-    assert _rows(settings, "select _business_date, agent_id from raw.wfm_roster order by 1") == [
+    assert query(settings, "select _business_date, agent_id from raw.wfm_roster order by 1") == [
         (D1, "AG-LYS-0001"), (D2, "AG-LYS-0001")]

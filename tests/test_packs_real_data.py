@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import query
 
 pytestmark = pytest.mark.integration
 
@@ -60,14 +61,6 @@ def real(tmp_path_factory):
             os.environ["PILOTAGE_DATA_DIR"] = previous
 
 
-def _query(settings, sql, params=()):
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 def _text(paths: list[Path]) -> str:
     parts = []
     for p in paths:
@@ -86,7 +79,7 @@ def test_daily_numbers_equal_the_mart(real):
     _, paths = written[("production", "committee")]
     folder = next(p for p in paths if p.name == "csv")
     rows = list(csv.DictReader(io.StringIO((folder / "daily.csv").read_text())))
-    expected = _query(settings, "select queue_name, business_date, offered, answered, service_level "
+    expected = query(settings, "select queue_name, business_date, offered, answered, service_level "
                       "from marts.mart_production_daily where provider_id = 'PRV_A' "
                       "and business_date between ? and ? order by queue_name, business_date",
                       [FIRST, LAST])
@@ -115,7 +108,7 @@ def test_scorecards_equal_the_committee_marts(real, committee, period, scope, ex
     folder = next(p for p in paths if p.name == "csv")
     rows = list(csv.DictReader(io.StringIO((folder / "scorecard.csv").read_text())))
     cols = ", ".join((*scope, "kpi_id"))
-    expected = _query(settings, f"select {cols}, actual, rag_status from {COMMITTEES[committee].mart} "
+    expected = query(settings, f"select {cols}, actual, rag_status from {COMMITTEES[committee].mart} "
                       f"where provider_id = 'PRV_A' and period_label = ? {extra}", [period])
     assert len(rows) == len(expected)
     assert expected or committee == "calibration"  # no calibration session in a one-week sample
@@ -127,7 +120,7 @@ def test_scorecards_equal_the_committee_marts(real, committee, period, scope, ex
 
 
 def _values(settings, sql: str) -> set:
-    return {v for (v,) in _query(settings, sql) if v is not None}
+    return {v for (v,) in query(settings, sql) if v is not None}
 
 
 def test_provider_a_packs_hold_nothing_of_provider_b_and_no_personal_data(real):
