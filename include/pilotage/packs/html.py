@@ -152,7 +152,7 @@ def _svg_charts(pack: Pack, spec: Chart, lang: str) -> list[dict]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import PercentFormatter
 
     table = pack.table(spec.table)
     if not table.rows:
@@ -193,7 +193,8 @@ def _svg_charts(pack: Pack, spec: Chart, lang: str) -> list[dict]:
             ax.set_xticks(pos)
             ax.set_xticklabels(xs, rotation=45, ha="right")
             if kind == "ratio":
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:.0f} %"))
+                # decimals follow the axis range, so close ticks never print the same label
+                ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None, symbol=" %"))
             ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
             ax.spines[["top", "right"]].set_visible(False)
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), fontsize=7, frameon=False, ncol=3)
