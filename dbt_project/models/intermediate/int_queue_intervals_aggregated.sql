@@ -50,19 +50,7 @@ contact_totals as (
     select
         queue_name,
         interval_start_at,
-        count(case when is_offered then 1 end) as offered,
-        count(case when is_answered then 1 end) as answered,
-        count(case when is_abandoned then 1 end) as abandoned,
-        count(case when is_short_abandon then 1 end) as short_abandoned,
-        count(case when is_answered_within_threshold then 1 end) as answered_within_threshold,
-        count(case when is_abandoned_within_threshold then 1 end) as abandoned_within_threshold,
-        count(case when is_callback then 1 end) as callbacks,
-        count(case when is_flow_out then 1 end) as flow_outs,
-        sum(case when is_answered then queue_seconds else 0 end) as answered_queue_seconds,
-        sum(talk_seconds) as talk_seconds,
-        sum(hold_seconds) as hold_seconds,
-        sum(acw_seconds) as acw_seconds,
-        sum(handle_seconds) as handle_seconds
+        {{ contact_component_aggregates() }}
 
     from contacts
     group by queue_name, interval_start_at
@@ -161,19 +149,7 @@ joined as (
         spine.interval_start_at,
         {{ utc_to_local('spine.interval_start_at') }} as interval_start_local,
         cast({{ utc_to_local('spine.interval_start_at') }} as date) as business_date,
-        coalesce(contact_totals.offered, 0) as offered,
-        coalesce(contact_totals.answered, 0) as answered,
-        coalesce(contact_totals.abandoned, 0) as abandoned,
-        coalesce(contact_totals.short_abandoned, 0) as short_abandoned,
-        coalesce(contact_totals.answered_within_threshold, 0) as answered_within_threshold,
-        coalesce(contact_totals.abandoned_within_threshold, 0) as abandoned_within_threshold,
-        coalesce(contact_totals.callbacks, 0) as callbacks,
-        coalesce(contact_totals.flow_outs, 0) as flow_outs,
-        coalesce(contact_totals.answered_queue_seconds, 0) as answered_queue_seconds,
-        coalesce(contact_totals.talk_seconds, 0) as talk_seconds,
-        coalesce(contact_totals.hold_seconds, 0) as hold_seconds,
-        coalesce(contact_totals.acw_seconds, 0) as acw_seconds,
-        coalesce(contact_totals.handle_seconds, 0) as handle_seconds,
+        {{ contact_component_totals('contact_totals') }},
         forecast_totals.forecast_contacts,
         forecast_totals.forecast_workload_seconds,
         forecast_totals.forecast_required_agents,

@@ -113,26 +113,10 @@ final as (
         cast(kpi_id as varchar) as kpi_id,
 
         -- period
-        cast('month' as varchar) as period_grain,
-        cast({{ trend_period_end('period_start', 'month') }} as date) as period_end,
-        cast({{ trend_period_label('period_start', 'month') }} as varchar) as period_label,
+        {{ committee_period_columns('scored', 'month') }},
 
         -- KPI
-        cast(kpi_label_fr as varchar) as kpi_label_fr,
-        cast(unit as varchar) as unit,
-        cast(actual as double) as actual,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
-        cast(definition_variant as varchar) as definition_variant,
-
-        -- target and status
-        cast(target_id as varchar) as target_id,
-        cast(target_value as double) as target_value,
-        cast(tolerance as double) as tolerance,
-        cast(gap as double) as gap,
-        cast(is_higher_better as boolean) as is_higher_better,
-        cast(rag_status as varchar) as rag_status,
-        cast(priority as integer) as priority,
+        {{ committee_kpi_columns('scored') }},
 
         -- drift month over month
         cast(previous_period_actual as double) as previous_period_actual,

@@ -374,33 +374,13 @@ final as (
         cast(scored.breakdown_value as varchar) as breakdown_value,
 
         -- period
-        cast('month' as varchar) as period_grain,
-        cast({{ trend_period_end('scored.period_start', 'month') }} as date) as period_end,
-        cast({{ trend_period_label('scored.period_start', 'month') }} as varchar) as period_label,
-        cast({{ trend_period_end('scored.period_start', 'month') }} <= data_end.last_business_date as boolean)
-            as is_complete_period,
+        {{ committee_period_columns('scored', 'month', 'data_end.last_business_date') }},
 
         -- KPI
-        cast(scored.kpi_label_fr as varchar) as kpi_label_fr,
-        cast(scored.unit as varchar) as unit,
-        cast(scored.actual as double) as actual,
-        cast(scored.numerator as double) as numerator,
-        cast(scored.denominator as double) as denominator,
-        cast(scored.definition_variant as varchar) as definition_variant,
-
-        -- target and status
-        cast(scored.target_id as varchar) as target_id,
-        cast(scored.target_value as double) as target_value,
-        cast(scored.tolerance as double) as tolerance,
-        cast(scored.gap as double) as gap,
-        cast(scored.is_higher_better as boolean) as is_higher_better,
-        cast(scored.rag_status as varchar) as rag_status,
-        cast(scored.priority as integer) as priority,
+        {{ committee_kpi_columns('scored') }},
 
         -- trend: M-1, M-12, 3 rolling months
-        cast(scored.previous_period_actual as double) as previous_period_actual,
-        cast(scored.trend_vs_previous as varchar) as trend_vs_previous,
-        cast(scored.same_period_last_year_actual as double) as same_period_last_year_actual,
+        {{ committee_trend_columns('scored') }},
         cast(rolling.rolling_actual as double) as rolling_3m_actual,
         cast(rolling.previous_rolling_actual as double) as previous_rolling_3m_actual,
         cast({{ trend_direction('rolling.rolling_actual', 'rolling.previous_rolling_actual') }} as varchar) as trend_3m

@@ -171,27 +171,10 @@ final as (
         cast(coalesce(months_with_data, 0) = months_in_period as boolean) as is_complete_period,
 
         -- KPI
-        cast(kpi_label_fr as varchar) as kpi_label_fr,
-        cast(kpi_family as varchar) as kpi_family,
-        cast(unit as varchar) as unit,
-        cast(actual as double) as actual,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
-        cast(definition_variant as varchar) as definition_variant,
-
-        -- target and status
-        cast(target_id as varchar) as target_id,
-        cast(target_value as double) as target_value,
-        cast(tolerance as double) as tolerance,
-        cast(gap as double) as gap,
-        cast(is_higher_better as boolean) as is_higher_better,
-        cast(rag_status as varchar) as rag_status,
-        cast(priority as integer) as priority,
+        {{ committee_kpi_columns('scored', family=true) }},
 
         -- trend: previous period and same period one year before
-        cast(previous_period_actual as double) as previous_period_actual,
-        cast(trend_vs_previous as varchar) as trend_vs_previous,
-        cast(same_period_last_year_actual as double) as same_period_last_year_actual
+        {{ committee_trend_columns('scored') }}
 
     from scored
 

@@ -17,28 +17,10 @@ queues as (
 
 ),
 
-evaluations_ranked as (
-
-    select
-        evaluations.*,
-        row_number() over (
-            partition by calibration_session_id, contact_id, evaluator_id
-            order by submitted_at desc, evaluation_id desc
-        ) as submission_rank
-    from evaluations
-
-),
-
 latest as (
 
-    select
-        evaluations_ranked.*,
-        coalesce(evaluations_ranked.provider_id, queues.provider_id) as contact_provider_id,
-        coalesce(evaluations_ranked.calibration_role, 'participant') = 'reference' as is_reference
-    from evaluations_ranked
-    left join queues
-        on evaluations_ranked.queue_name = queues.queue_name
-    where evaluations_ranked.submission_rank = 1
+    -- one evaluation per session x contact x evaluator: the latest submitted
+    {{ calibration_latest_evaluations('evaluations', 'queues') }}
 
 ),
 

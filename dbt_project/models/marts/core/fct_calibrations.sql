@@ -27,33 +27,24 @@ queues as (
 
 ),
 
-evaluations_ranked as (
+latest as (
 
     -- one evaluation per session x contact x evaluator: the latest submitted
-    select
-        evaluations.*,
-        row_number() over (
-            partition by calibration_session_id, contact_id, evaluator_id
-            order by submitted_at desc, evaluation_id desc
-        ) as submission_rank
-    from evaluations
+    {{ calibration_latest_evaluations('evaluations', 'queues') }}
 
 ),
 
 calibration_evaluations as (
 
     select
-        evaluations_ranked.evaluation_id,
-        evaluations_ranked.calibration_session_id,
-        evaluations_ranked.contact_id,
-        evaluations_ranked.evaluator_id,
-        evaluations_ranked.business_date,
-        coalesce(evaluations_ranked.calibration_role, 'participant') = 'reference' as is_reference,
-        coalesce(evaluations_ranked.provider_id, queues.provider_id) as provider_id
-    from evaluations_ranked
-    left join queues
-        on evaluations_ranked.queue_name = queues.queue_name
-    where evaluations_ranked.submission_rank = 1
+        evaluation_id,
+        calibration_session_id,
+        contact_id,
+        evaluator_id,
+        business_date,
+        is_reference,
+        contact_provider_id as provider_id
+    from latest
 
 ),
 

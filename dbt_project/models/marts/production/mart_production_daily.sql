@@ -49,17 +49,7 @@ contact_totals as (
         site_id,
         queue_name,
         business_date,
-        count(case when is_offered then 1 end) as offered,
-        count(case when is_answered then 1 end) as answered,
-        count(case when is_abandoned then 1 end) as abandoned,
-        count(case when is_short_abandon then 1 end) as short_abandoned,
-        count(case when is_answered_within_threshold then 1 end) as answered_within_threshold,
-        count(case when is_abandoned_within_threshold then 1 end) as abandoned_within_threshold,
-        sum(case when is_answered then queue_seconds else 0 end) as answered_queue_seconds,
-        sum(talk_seconds) as talk_seconds,
-        sum(hold_seconds) as hold_seconds,
-        sum(acw_seconds) as acw_seconds,
-        sum(handle_seconds) as handle_seconds
+        {{ contact_component_aggregates(with_callbacks_and_flow_outs=false) }}
 
     from contacts
     group by provider_id, site_id, queue_name, business_date
@@ -125,17 +115,7 @@ joined as (
         queues.channel,
         queues.sl_threshold_seconds,
         queues.sl_target,
-        coalesce(contact_totals.offered, 0) as offered,
-        coalesce(contact_totals.answered, 0) as answered,
-        coalesce(contact_totals.abandoned, 0) as abandoned,
-        coalesce(contact_totals.short_abandoned, 0) as short_abandoned,
-        coalesce(contact_totals.answered_within_threshold, 0) as answered_within_threshold,
-        coalesce(contact_totals.abandoned_within_threshold, 0) as abandoned_within_threshold,
-        coalesce(contact_totals.answered_queue_seconds, 0) as answered_queue_seconds,
-        coalesce(contact_totals.talk_seconds, 0) as talk_seconds,
-        coalesce(contact_totals.hold_seconds, 0) as hold_seconds,
-        coalesce(contact_totals.acw_seconds, 0) as acw_seconds,
-        coalesce(contact_totals.handle_seconds, 0) as handle_seconds,
+        {{ contact_component_totals('contact_totals', with_callbacks_and_flow_outs=false) }},
         coalesce(csat_totals.csat_responses, 0) as csat_responses,
         coalesce(csat_totals.csat_satisfied, 0) as csat_satisfied,
         coalesce(csat_totals.csat_score_sum, 0) as csat_score_sum,
