@@ -77,6 +77,10 @@ def _quiet_airflow_logs() -> None:
     logging.getLogger("py.warnings").setLevel(logging.ERROR)
 
 
+class NothingScheduled(RuntimeError):
+    """A DAG run ended without running any task (e.g. its dates lie before the DAG's start)."""
+
+
 def run_window(first: date, last: date, *, dag=None) -> Any:
     """One DAG run covering business days [first, last] in a single pass; returns the DagRun."""
     dag = dag or load_dag()
@@ -91,6 +95,11 @@ def run_window(first: date, last: date, *, dag=None) -> Any:
         logical = datetime.combine(last + timedelta(days=1), time(0, 1), tzinfo=tz)
         conf = {"date_from": first.isoformat(), "date_to": last.isoformat()}
     run = dag.test(logical_date=logical, run_conf=conf)
+    ran = [ti for ti in run.get_task_instances() if ti.state is not None] if run else []
+    if not ran:
+        raise NothingScheduled(
+            f"no task ran for {first}..{last}: Airflow created no runnable task instance "
+            f"(the DAG starts on {dag.start_date:%Y-%m-%d}; is the window before it?)")
     state = str(getattr(run, "state", "unknown"))
     if not state.endswith("success"):
         failed = [ti.task_id for ti in run.get_task_instances() if str(ti.state).endswith("failed")]

@@ -55,7 +55,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise SystemExit("error: --to is before --from")
     airflow_local.ensure_metadata_db()
     progress(f"Airflow run of pilotage_daily for {first}..{last}")
-    airflow_local.run_window(first, last)
+    try:
+        airflow_local.run_window(first, last)
+    except RuntimeError as exc:  # a failed or empty run: say why, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     progress("done")
     return 0
 
