@@ -9,6 +9,7 @@ import fsspec
 import pytest
 from pilotage.extract.filedrop import DropError, drop_config, pickup
 from pilotage.ingest import pipeline
+from pilotage.window import Window
 
 D1, D2 = date(2026, 10, 5), date(2026, 10, 6)
 
@@ -36,7 +37,7 @@ def test_local_drop_folder_files_reach_the_landing_folder_and_land(settings, tmp
     assert _status(result) == {"contacts_20261005.jsonl": "picked"}
     landed = settings.landing_dir / "acd" / "contacts_20261005.jsonl"
     assert landed.read_text() == '{"ContactId": "c1"}\n'
-    manifest = pipeline.land("acd", D1, D2, settings)
+    manifest = pipeline.land("acd", Window.half_open(D1, D2), settings)
     assert {m["entity"]: m["status"] for m in manifest} == {
         "acd__contacts": "delivered",
         "acd__agent_intervals": "missing",
@@ -78,14 +79,14 @@ def test_redelivery_is_recognized_by_content_hash_and_replaces_its_day(settings)
     fs.pipe(f"{root}/acd/contacts_20261005.jsonl", b'{"ContactId": "c1"}\n')
     cfg = _cfg(f"memory://{root}")
     assert _status(pickup("acd", D1, D2, settings, config=cfg)) == {"contacts_20261005.jsonl": "picked"}
-    first = pipeline.land("acd", D1, D2, settings)[0]
+    first = pipeline.land("acd", Window.half_open(D1, D2), settings)[0]
     assert _status(pickup("acd", D1, D2, settings, config=cfg)) == {"contacts_20261005.jsonl": "unchanged"}
     fs.pipe(f"{root}/acd/contacts_20261005.jsonl", b'{"ContactId": "c1"}\n')  # same bytes uploaded again
     assert _status(pickup("acd", D1, D2, settings, config=cfg)) == {"contacts_20261005.jsonl": "unchanged"}
     fs.pipe(f"{root}/acd/contacts_20261005.jsonl", b'{"ContactId": "c1"}\n{"ContactId": "c2"}\n')
     result = pickup("acd", D1, D2, settings, config=cfg)
     assert _status(result) == {"contacts_20261005.jsonl": "replaced"}
-    second = pipeline.land("acd", D1, D2, settings)[0]
+    second = pipeline.land("acd", Window.half_open(D1, D2), settings)[0]
     assert second["sha256"] != first["sha256"] and second["sha256"] == result["files"][0]["sha256"]
     assert len(list((settings.archive_dir / "acd").rglob("*contacts_20261005.jsonl"))) == 2
     ledger = json.loads((settings.data_dir / "pickup" / "ledger.json").read_text())

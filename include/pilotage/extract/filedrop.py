@@ -3,9 +3,9 @@
 The drop is any fsspec URL: a local folder (``file:///mnt/share/exports``), SFTP
 (``sftp://host/outbound``, needs ``paramiko``: extra ``pilotage[sftp]``), object storage
 (``s3://bucket/prefix`` with ``s3fs``, ``gs://`` with ``gcsfs``, ``abfs://`` with ``adlfs``) or
-``memory://`` (tests). Configuration, in the environment or the Airflow Variable of the same name
-in lower case (none of it is needed for the default: exports written straight into the landing
-folder, as ``make demo`` does):
+``memory://`` (tests). Configuration, ``settings.drop``: the environment or the Airflow Variable
+of the same name in lower case (none of it is needed for the default: exports written straight
+into the landing folder, as ``make demo`` does):
 
 ``PILOTAGE_DROP_URL``      the drop root, holding ``<source>/<entity>_<YYYYMMDD>.<ext>``
 ``PILOTAGE_DROP_OPTIONS``  JSON storage options for fsspec (no secrets: see below)
@@ -32,26 +32,18 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from pilotage.ingest.contracts import entities_of
-from pilotage.ingest.landing import days_between
 from pilotage.settings import Settings
+from pilotage.window import Window
 
 log = logging.getLogger("pilotage.extract")
 
-ENV_KEYS = (
-    "PILOTAGE_DROP_URL",
-    "PILOTAGE_DROP_OPTIONS",
-    "PILOTAGE_DROP_COMPLETE",
-    "PILOTAGE_DROP_SETTLE_SECONDS",
-    "PILOTAGE_DROP_MARKER_SUFFIX",
-    "PILOTAGE_DROP_NAMES",
-)
 DROP_CONN_ID = "pilotage_drop"
 
 
@@ -72,7 +64,7 @@ class DropConfig:
         return f"DropConfig(url={self.url!r}, complete={self.complete!r})"
 
 
-def _json_setting(env: dict[str, str], key: str) -> dict[str, Any]:
+def _json_setting(env: Mapping[str, str], key: str) -> dict[str, Any]:
     text = env.get(key, "").strip()
     if not text:
         return {}
@@ -114,9 +106,9 @@ def _connection_options(url: str) -> dict[str, Any]:
     return options
 
 
-def drop_config(env: dict[str, str] | None = None, *, with_connection: bool = True) -> DropConfig | None:
-    """The drop configuration, or None when ``PILOTAGE_DROP_URL`` is not set."""
-    env = dict(os.environ if env is None else env)
+def drop_config(env: Mapping[str, str], *, with_connection: bool = True) -> DropConfig | None:
+    """The drop configuration from the ``PILOTAGE_DROP_*`` values (``settings.drop``), or None
+    when ``PILOTAGE_DROP_URL`` is not set."""
     url = env.get("PILOTAGE_DROP_URL", "").strip()
     if not url:
         return None
@@ -211,7 +203,7 @@ def pickup(
 ) -> dict[str, Any]:
     """Copy the complete files of ``source`` for days [start, end) from the drop into the landing
     folder; returns what happened to each expected file."""
-    cfg = config or drop_config()
+    cfg = config or drop_config(settings.drop)
     if cfg is None:
         return {"source": source, "status": "skipped", "reason": "PILOTAGE_DROP_URL is not set"}
     fs, root = _filesystem(cfg)
@@ -222,7 +214,7 @@ def pickup(
             continue
         seen_globs.add(ent.file_glob)
         pattern = (cfg.names or {}).get(ent.key, ent.file_glob)
-        for day in days_between(start, end_exclusive):
+        for day in Window.half_open(start, end_exclusive, settings.time_zone):
             stamp = day.strftime("%Y%m%d")
             expected.append(
                 (ent.key, day, pattern.format(yyyymmdd=stamp), ent.file_glob.format(yyyymmdd=stamp))
