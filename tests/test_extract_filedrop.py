@@ -7,8 +7,10 @@ from datetime import date
 
 import fsspec
 import pytest
+from pilotage.dag_defaults import with_airflow_connections
 from pilotage.extract.filedrop import DropError, drop_config, pickup
 from pilotage.ingest import pipeline
+from pilotage.settings import Settings
 from pilotage.window import Window
 
 D1, D2 = date(2026, 10, 5), date(2026, 10, 6)
@@ -16,7 +18,7 @@ D1, D2 = date(2026, 10, 5), date(2026, 10, 6)
 
 def _cfg(url: str, **env):
     values = {"PILOTAGE_DROP_URL": url, "PILOTAGE_DROP_SETTLE_SECONDS": "0.01", **env}
-    return drop_config(values, with_connection=False)
+    return drop_config(values)
 
 
 def _status(result) -> dict[str, str]:
@@ -126,7 +128,7 @@ def test_qa_file_shared_by_two_entities_is_picked_once(settings):
 )
 def test_bad_drop_settings_name_the_setting(env, key):
     with pytest.raises(DropError, match=key):
-        drop_config({"PILOTAGE_DROP_URL": "file:///tmp/x", **env}, with_connection=False)
+        drop_config({"PILOTAGE_DROP_URL": "file:///tmp/x", **env})
 
 
 def test_unknown_protocol_fails_naming_the_setting(settings):
@@ -148,7 +150,11 @@ def test_credentials_come_from_the_airflow_connection(monkeypatch):
             }
         ),
     )
-    cfg = drop_config({"PILOTAGE_DROP_URL": "sftp://files.vendor.test/outbound"})
+    without_drop = with_airflow_connections(Settings.build(env={}))
+    assert dict(without_drop.connections) == {}  # no drop configured: the Connection is not read
+    settings = with_airflow_connections(Settings.build(env={"PILOTAGE_DROP_URL": "sftp://files.vendor.test/outbound"}))
+    assert "pw-123456" not in repr(settings)
+    cfg = drop_config(settings.drop, settings.connections["pilotage_drop"])
     assert cfg.storage_options == {
         "username": "pilotage",
         "password": "pw-123456",

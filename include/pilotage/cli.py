@@ -284,6 +284,9 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     airflow_local.configure(settings)
+    from pilotage.dag_defaults import with_airflow_connections  # imports airflow: after configure
+
+    settings = with_airflow_connections(settings)
     last = args.date_to or args.date_from
     end = last + timedelta(days=1)
     for source in args.source or ("acd", "crm", "wfm", "qa"):

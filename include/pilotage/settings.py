@@ -12,15 +12,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TIME_ZONE = "Europe/Paris"  # the contact center's wall clock: business days are local days
 TIME_ZONE_ENV = "PILOTAGE_TIME_ZONE"
 WRITER_POOL = "duckdb_writer"  # Airflow pool, 1 slot: one writer per DuckDB file
 LAYOUTS_ENV = "PILOTAGE_LAYOUTS"
+DROP_CONNECTION = "pilotage_drop"  # Airflow Connection holding the file drop's credentials
 DROP_KEYS = (
     "PILOTAGE_DROP_URL",
     "PILOTAGE_DROP_OPTIONS",
@@ -75,12 +77,18 @@ class Settings:
     layouts: str = ""  # PILOTAGE_LAYOUTS: entity -> vendor layout, JSON or key=name,key=name
     drop: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # PILOTAGE_DROP_*
     time_zone: str = DEFAULT_TIME_ZONE
+    # conn id -> the Connection's fields (conn_type, host, login, password, port, extra), given
+    # by the caller that can read Connections (``dag_defaults.airflow_connections``); secrets
+    connections: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False)
 
     @classmethod
     def build(cls, overrides: Mapping[str, str | None] | None = None,
-              env: Mapping[str, str] | None = None) -> Settings:
+              env: Mapping[str, str] | None = None,
+              connections: Mapping[str, Mapping[str, Any]] | None = None) -> Settings:
         """Settings from ``overrides`` (e.g. Airflow Variables), then ``env`` (default: the
-        process environment), then the project defaults. Reads nothing else, writes nothing."""
+        process environment), then the project defaults; ``connections`` as given (conn id ->
+        fields). Reads nothing else, writes nothing."""
         values = _merged(os.environ if env is None else env, overrides or {})
 
         def path(key: str, default: Path) -> Path:
@@ -103,7 +111,13 @@ class Settings:
             layouts=values.get(LAYOUTS_ENV, "").strip(),
             drop=MappingProxyType({key: values[key] for key in DROP_KEYS if key in values}),
             time_zone=center_time_zone(values),
+            connections=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in (connections or {}).items()}),
         )
+
+    def with_connections(self, connections: Mapping[str, Mapping[str, Any]]) -> Settings:
+        """The same settings plus these Connections' fields (conn id -> fields)."""
+        merged = {**self.connections, **{k: MappingProxyType(dict(v)) for k, v in connections.items()}}
+        return replace(self, connections=MappingProxyType(merged))
 
     @classmethod
     def from_env(cls) -> Settings:

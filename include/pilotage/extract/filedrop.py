@@ -15,8 +15,9 @@ into the landing folder, as ``make demo`` does):
 ``PILOTAGE_DROP_NAMES``    JSON entity -> vendor file name with ``{yyyymmdd}``, when the vendor
                            names its files differently (``{"acd__agent_intervals": "hagent_{yyyymmdd}.csv"}``)
 
-Credentials come from the Airflow Connection ``pilotage_drop`` when it exists: ``login`` and
-``password`` become ``username``/``password`` (sftp) or ``key``/``secret`` (s3), ``port`` the
+Credentials come from the Airflow Connection ``pilotage_drop`` when it exists (its fields are in
+``settings.connections``, put there by ``dag_defaults.airflow_settings`` or the CLI): ``login``
+and ``password`` become ``username``/``password`` (sftp) or ``key``/``secret`` (s3), ``port`` the
 port, and its ``extra`` JSON is merged into the storage options.
 
 Only complete files are picked up. Each picked file is hashed (sha256) while it is copied; a
@@ -39,12 +40,12 @@ from pathlib import Path
 from typing import Any
 
 from pilotage.ingest.contracts import entities_of
-from pilotage.settings import Settings
+from pilotage.settings import DROP_CONNECTION, Settings
 from pilotage.window import Window
 
 log = logging.getLogger("pilotage.extract")
 
-DROP_CONN_ID = "pilotage_drop"
+DROP_CONN_ID = DROP_CONNECTION
 
 
 class DropError(RuntimeError):
@@ -77,44 +78,35 @@ def _json_setting(env: Mapping[str, str], key: str) -> dict[str, Any]:
     return value
 
 
-def _connection_options(url: str) -> dict[str, Any]:
-    """Storage options from the Airflow Connection ``pilotage_drop``, if there is one."""
-    try:
-        from airflow.sdk import BaseHook
-        from airflow.sdk.exceptions import AirflowNotFoundException
-    except ImportError:  # pragma: no cover - Airflow is a dependency
-        return {}
-    try:
-        conn = BaseHook.get_connection(DROP_CONN_ID)
-    except AirflowNotFoundException:
-        return {}
+def connection_options(url: str, conn: Mapping[str, Any]) -> dict[str, Any]:
+    """fsspec storage options from the fields of the Connection ``pilotage_drop``."""
     protocol = url.split("://", 1)[0] if "://" in url else "file"
     options: dict[str, Any] = {}
     if protocol == "sftp":
-        if conn.login:
-            options["username"] = conn.login
-        if conn.password:
-            options["password"] = conn.password
-        if conn.port:
-            options["port"] = conn.port
+        if conn.get("login"):
+            options["username"] = conn["login"]
+        if conn.get("password"):
+            options["password"] = conn["password"]
+        if conn.get("port"):
+            options["port"] = conn["port"]
     elif protocol in ("s3", "s3a"):
-        if conn.login:
-            options["key"] = conn.login
-        if conn.password:
-            options["secret"] = conn.password
-    options.update(conn.extra_dejson or {})
+        if conn.get("login"):
+            options["key"] = conn["login"]
+        if conn.get("password"):
+            options["secret"] = conn["password"]
+    options.update(conn.get("extra") or {})
     return options
 
 
-def drop_config(env: Mapping[str, str], *, with_connection: bool = True) -> DropConfig | None:
-    """The drop configuration from the ``PILOTAGE_DROP_*`` values (``settings.drop``), or None
-    when ``PILOTAGE_DROP_URL`` is not set."""
+def drop_config(env: Mapping[str, str], connection: Mapping[str, Any] | None = None) -> DropConfig | None:
+    """The drop configuration from the ``PILOTAGE_DROP_*`` values (``settings.drop``) and the
+    fields of the Connection ``pilotage_drop`` if any, or None when ``PILOTAGE_DROP_URL`` is not set."""
     url = env.get("PILOTAGE_DROP_URL", "").strip()
     if not url:
         return None
     options = _json_setting(env, "PILOTAGE_DROP_OPTIONS")
-    if with_connection:
-        options.update(_connection_options(url))
+    if connection:
+        options.update(connection_options(url, connection))
     complete = env.get("PILOTAGE_DROP_COMPLETE", "stable").strip().lower() or "stable"
     if complete not in ("stable", "marker"):
         raise DropError(f"PILOTAGE_DROP_COMPLETE must be 'stable' or 'marker', got {complete!r}")
@@ -203,7 +195,7 @@ def pickup(
 ) -> dict[str, Any]:
     """Copy the complete files of ``source`` for days [start, end) from the drop into the landing
     folder; returns what happened to each expected file."""
-    cfg = config or drop_config(settings.drop)
+    cfg = config or drop_config(settings.drop, settings.connections.get(DROP_CONN_ID))
     if cfg is None:
         return {"source": source, "status": "skipped", "reason": "PILOTAGE_DROP_URL is not set"}
     fs, root = _filesystem(cfg)
