@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import Asset, Param, dag, task
-from pilotage.dag_defaults import DEFAULT_ARGS, MARTS, WRITER_POOL  # MARTS: dbt_build's outlet
+from pilotage.dag_defaults import (  # MARTS: dbt_build's outlet
+    DEFAULT_ARGS,
+    MARTS,
+    START_DATE,
+    WRITER_POOL,
+    airflow_settings,
+)
 
 CADENCES = {
     # dag suffix: (committees, audiences, when the packs come out)
@@ -29,7 +34,7 @@ folder exists) is not rewritten, so a late daily run or a re-run does not silent
 pack a committee received; the next period is picked up by the first marts update that
 completes it, even after missed runs.
 
-**write** (one mapped task per committee × provider × audience, pool `duckdb_writer` so it
+**write** (one mapped task per committee × provider × audience, pool `{pool}` so it
 never reads while a run writes) renders the Excel workbook and the HTML report in French and
 English plus one CSV per table into `<packs>/<provider>/<committee>/<period>/` — one folder per
 provider, holding only that provider's rows; agent-level detail only in `supervisors/`.
@@ -41,21 +46,6 @@ warehouse: `pilotage_warehouse` / `pilotage_data_dir` as for `pilotage_daily`.
 
 
 
-def _settings():
-    """Settings from Airflow Variables first, then environment, then project defaults."""
-    import os
-
-    from airflow.sdk import Variable
-
-    for name in ("pilotage_data_dir", "pilotage_warehouse", "pilotage_packs_dir"):
-        value = Variable.get(name, default=None)
-        if value:
-            os.environ[name.upper()] = value
-    from pilotage.settings import Settings
-
-    return Settings.from_env()
-
-
 def make_packs_dag(cadence: str):
     committees, audiences, when = CADENCES[cadence]
     packs_asset = Asset(name=f"pilotage_packs_{cadence}", uri=f"pilotage://packs/{cadence}")
@@ -64,11 +54,11 @@ def make_packs_dag(cadence: str):
         dag_id=f"pilotage_packs_{cadence}",
         description=f"Committee packs ({', '.join(committees)}) when the marts are updated.",
         schedule=[MARTS],
-        start_date=pendulum.datetime(2025, 1, 1, tz="Europe/Paris"),
+        start_date=START_DATE,
         catchup=False,
         max_active_runs=1,
         tags=["pilotage", "packs", cadence],
-        doc_md=DOC.format(cadence=cadence, when=when),
+        doc_md=DOC.format(cadence=cadence, when=when, pool=WRITER_POOL),
         params={
             "period": Param(None, type=["null", "string"],
                             description="Period label to (re)write instead of the latest complete one."),
@@ -87,7 +77,7 @@ def make_packs_dag(cadence: str):
             from pilotage.packs.deliver import due_requests, packs_dir
 
             params = context.get("params") or {}
-            settings = _settings()
+            settings = airflow_settings()
             requests = due_requests(settings, committees, packs_dir(settings), period=params.get("period"),
                                     providers=params.get("providers"), audiences=audiences,
                                     force=bool(params.get("force")))
@@ -100,7 +90,7 @@ def make_packs_dag(cadence: str):
             from pilotage.packs.deliver import PackRequest, packs_dir, read_packs, write_pack
 
             params = context.get("params") or {}
-            settings = _settings()
+            settings = airflow_settings()
             (pack,) = read_packs(settings, [PackRequest(**request)])
             paths = write_pack(pack, packs_dir(settings), langs=tuple(params.get("langs") or ("fr", "en")))
             return [str(p) for p in paths]

@@ -22,7 +22,7 @@ def airflow_db() -> Path:
     """The session's Airflow metadata DB, migrated once (Airflow 3's DagBag.get_dag reads it)."""
     from pilotage import airflow_local
 
-    airflow_local.ensure_metadata_db()
+    airflow_local.ensure_metadata_db(Settings.from_env())
     return _AIRFLOW_HOME
 
 

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_a_run_that_schedules_no_task_fails_with_the_reason(settings, airflow_db):
-    dag = airflow_local.load_dag()
+    dag = airflow_local.load_dag(settings)
     before = dag.start_date.date()
     with pytest.raises(airflow_local.NothingScheduled, match="no task ran"):
-        airflow_local.run_window(date(before.year - 1, 1, 1), date(before.year - 1, 1, 2), dag=dag)
+        airflow_local.run_window(settings, date(before.year - 1, 1, 1), date(before.year - 1, 1, 2), dag=dag)
     assert not settings.warehouse_path.exists()

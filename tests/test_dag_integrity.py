@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 from pilotage import airflow_local
-from pilotage.settings import PROJECT_ROOT
+from pilotage.settings import PROJECT_ROOT, Settings
 
-airflow_local.configure()
+airflow_local.configure(Settings.from_env())
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +72,14 @@ def test_dag_files_parse_fast_and_import_nothing_heavy():
 def test_window_of_a_daily_run_is_its_local_day():
     import pendulum
     from pilotage.orchestration import run_window
+    from pilotage.window import Window
 
     tz = "Europe/Paris"
     context = {"params": {}, "data_interval_start": pendulum.datetime(2026, 3, 28, tz=tz),
                "data_interval_end": pendulum.datetime(2026, 3, 29, tz=tz)}
-    assert run_window(context) == ("2026-03-28", "2026-03-29")
+    assert run_window(context, tz) == Window(first=date(2026, 3, 28), last=date(2026, 3, 28))
     context["params"] = {"date_from": "2025-10-01", "date_to": "2026-03-27"}
-    assert run_window(context) == ("2025-10-01", "2026-03-28")
+    assert run_window(context, tz) == Window(first=date(2025, 10, 1), last=date(2026, 3, 27))
     context["params"] = {"date_from": "2025-10-01", "date_to": None}
     with pytest.raises(ValueError, match="both"):
-        run_window(context)
+        run_window(context, tz)

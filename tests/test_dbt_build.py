@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pilotage.warehouse import ensure_raw_schema
+from pilotage.ingest.raw_schema import ensure_raw_schema
 
 pytestmark = pytest.mark.integration
 

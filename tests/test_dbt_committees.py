@@ -37,7 +37,7 @@ from datetime import date
 
 import duckdb
 import pytest
-from pilotage.warehouse import ensure_raw_schema
+from pilotage.ingest.raw_schema import ensure_raw_schema
 from test_dbt_build import DBT_PROJECT_DIR, audit, ctr, insert, read_rows, run_dbt, utc
 
 D2 = date(2026, 10, 5)  # the month and week the committees look at

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pilotage.warehouse import ensure_raw_schema
+from pilotage.ingest.raw_schema import ensure_raw_schema
 from test_dbt_build import audit, insert, read_rows, run_dbt
 
 pytestmark = pytest.mark.integration

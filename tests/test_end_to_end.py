@@ -62,10 +62,10 @@ def pipeline_run(tmp_path_factory, airflow_db):
     try:
         settings = Settings.from_env()
         generate(settings.landing_dir, FIRST, LAST, seed=7, contacts_per_day=400)
-        airflow_local.ensure_metadata_db()
-        dag = airflow_local.load_dag()
-        bulk = airflow_local.run_window(FIRST, date(2026, 3, 29), dag=dag)  # 3 days, one run
-        daily = airflow_local.run_window(LAST, LAST, dag=dag)  # an ordinary daily run
+        airflow_local.ensure_metadata_db(settings)
+        dag = airflow_local.load_dag(settings)
+        bulk = airflow_local.run_window(settings, FIRST, date(2026, 3, 29), dag=dag)  # 3 days, one run
+        daily = airflow_local.run_window(settings, LAST, LAST, dag=dag)  # an ordinary daily run
         yield settings, bulk, daily
     finally:
         os.environ.pop("PILOTAGE_DATA_DIR", None)
@@ -118,7 +118,7 @@ def test_rerunning_a_day_changes_nothing(pipeline_run):
     settings, _, _ = pipeline_run
     tables = ["raw.acd_contacts", "raw._load_log", "marts.fct_contacts", "marts.mart_production_daily"]
     before = {t: query(settings, f"select * from {t} order by all") for t in tables}
-    airflow_local.run_window(LAST, LAST)
+    airflow_local.run_window(settings, LAST, LAST)
     after = {t: query(settings, f"select * from {t} order by all") for t in tables}
     for table in tables:
         assert after[table] == before[table], table

@@ -7,15 +7,18 @@ from datetime import date
 
 import fsspec
 import pytest
+from pilotage.dag_defaults import with_airflow_connections
 from pilotage.extract.filedrop import DropError, drop_config, pickup
 from pilotage.ingest import pipeline
+from pilotage.settings import Settings
+from pilotage.window import Window
 
 D1, D2 = date(2026, 10, 5), date(2026, 10, 6)
 
 
 def _cfg(url: str, **env):
     values = {"PILOTAGE_DROP_URL": url, "PILOTAGE_DROP_SETTLE_SECONDS": "0.01", **env}
-    return drop_config(values, with_connection=False)
+    return drop_config(values)
 
 
 def _status(result) -> dict[str, str]:
@@ -36,7 +39,7 @@ def test_local_drop_folder_files_reach_the_landing_folder_and_land(settings, tmp
     assert _status(result) == {"contacts_20261005.jsonl": "picked"}
     landed = settings.landing_dir / "acd" / "contacts_20261005.jsonl"
     assert landed.read_text() == '{"ContactId": "c1"}\n'
-    manifest = pipeline.land("acd", D1, D2, settings)
+    manifest = pipeline.land("acd", Window.half_open(D1, D2), settings)
     assert {m["entity"]: m["status"] for m in manifest} == {
         "acd__contacts": "delivered",
         "acd__agent_intervals": "missing",
@@ -78,14 +81,14 @@ def test_redelivery_is_recognized_by_content_hash_and_replaces_its_day(settings)
     fs.pipe(f"{root}/acd/contacts_20261005.jsonl", b'{"ContactId": "c1"}\n')
     cfg = _cfg(f"memory://{root}")
     assert _status(pickup("acd", D1, D2, settings, config=cfg)) == {"contacts_20261005.jsonl": "picked"}
-    first = pipeline.land("acd", D1, D2, settings)[0]
+    first = pipeline.land("acd", Window.half_open(D1, D2), settings)[0]
     assert _status(pickup("acd", D1, D2, settings, config=cfg)) == {"contacts_20261005.jsonl": "unchanged"}
     fs.pipe(f"{root}/acd/contacts_20261005.jsonl", b'{"ContactId": "c1"}\n')  # same bytes uploaded again
     assert _status(pickup("acd", D1, D2, settings, config=cfg)) == {"contacts_20261005.jsonl": "unchanged"}
     fs.pipe(f"{root}/acd/contacts_20261005.jsonl", b'{"ContactId": "c1"}\n{"ContactId": "c2"}\n')
     result = pickup("acd", D1, D2, settings, config=cfg)
     assert _status(result) == {"contacts_20261005.jsonl": "replaced"}
-    second = pipeline.land("acd", D1, D2, settings)[0]
+    second = pipeline.land("acd", Window.half_open(D1, D2), settings)[0]
     assert second["sha256"] != first["sha256"] and second["sha256"] == result["files"][0]["sha256"]
     assert len(list((settings.archive_dir / "acd").rglob("*contacts_20261005.jsonl"))) == 2
     ledger = json.loads((settings.data_dir / "pickup" / "ledger.json").read_text())
@@ -125,7 +128,7 @@ def test_qa_file_shared_by_two_entities_is_picked_once(settings):
 )
 def test_bad_drop_settings_name_the_setting(env, key):
     with pytest.raises(DropError, match=key):
-        drop_config({"PILOTAGE_DROP_URL": "file:///tmp/x", **env}, with_connection=False)
+        drop_config({"PILOTAGE_DROP_URL": "file:///tmp/x", **env})
 
 
 def test_unknown_protocol_fails_naming_the_setting(settings):
@@ -147,7 +150,11 @@ def test_credentials_come_from_the_airflow_connection(monkeypatch):
             }
         ),
     )
-    cfg = drop_config({"PILOTAGE_DROP_URL": "sftp://files.vendor.test/outbound"})
+    without_drop = with_airflow_connections(Settings.build(env={}))
+    assert dict(without_drop.connections) == {}  # no drop configured: the Connection is not read
+    settings = with_airflow_connections(Settings.build(env={"PILOTAGE_DROP_URL": "sftp://files.vendor.test/outbound"}))
+    assert "pw-123456" not in repr(settings)
+    cfg = drop_config(settings.drop, settings.connections["pilotage_drop"])
     assert cfg.storage_options == {
         "username": "pilotage",
         "password": "pw-123456",

@@ -13,7 +13,9 @@ import pytest
 
 paramiko = pytest.importorskip("paramiko")  # the `sftp` extra
 
+from pilotage.dag_defaults import with_airflow_connections  # noqa: E402
 from pilotage.extract.filedrop import drop_config, pickup  # noqa: E402
+from pilotage.settings import Settings  # noqa: E402
 
 USER, PASSWORD = "pilotage", "drop-password-123"
 
@@ -119,8 +121,10 @@ def test_sftp_drop_with_credentials_from_the_airflow_connection(sftp_server, set
     (root / "acd" / "contacts_20261005.jsonl").write_bytes(b'{"ContactId": "c1"}\n')
     conn = {"conn_type": "sftp", "login": USER, "password": PASSWORD, "port": port}
     monkeypatch.setenv("AIRFLOW_CONN_PILOTAGE_DROP", json.dumps(conn))
-    cfg = drop_config({"PILOTAGE_DROP_URL": "sftp://127.0.0.1/", "PILOTAGE_DROP_SETTLE_SECONDS": "0.01",
-                       "PILOTAGE_DROP_OPTIONS": '{"timeout": 5}'})
+    drop = with_airflow_connections(Settings.build(env={
+        "PILOTAGE_DROP_URL": "sftp://127.0.0.1/", "PILOTAGE_DROP_SETTLE_SECONDS": "0.01",
+        "PILOTAGE_DROP_OPTIONS": '{"timeout": 5}'}))
+    cfg = drop_config(drop.drop, drop.connections["pilotage_drop"])
     result = pickup("acd", date(2026, 10, 5), date(2026, 10, 6), settings, config=cfg)
     picked = [f for f in result["files"] if f["status"] != "absent"]
     assert [(f["name"], f["status"]) for f in picked] == [("contacts_20261005.jsonl", "picked")]

@@ -4,6 +4,7 @@ every run ends with the complete, de-duplicated dataset in the landing folder, o
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from pilotage.extract.runner import extract
 from pilotage.extract.state import RunState
 from pilotage.extract.vendors import Window
 from pilotage.generator import generate
-from pilotage.ingest.layouts import load_layout
+from pilotage.ingest.layout_lookup import layout_of, load_layout
 from pilotage.ingest.reader import Delivered, read_file
 from pilotage.samples import defaults
 
@@ -91,7 +92,7 @@ def _landed(settings, entity_key: str, name: str) -> list:
     for day in WINDOW_DAYS:
         path = settings.landing_dir / entity_key.split("__")[0] / name.format(yyyymmdd=day.strftime("%Y%m%d"))
         if path.exists():
-            frame = read_file(load_layout(entity_key), Delivered(path, day, "sha", path.name))
+            frame = read_file(layout_of(entity_key, settings), Delivered(path, day, "sha", path.name))
             assert frame["_errors"].isna().all()
             frames.append(frame)
     return frames
@@ -100,7 +101,7 @@ def _landed(settings, entity_key: str, name: str) -> list:
 def test_genesys_jobs_survive_every_fault_and_land_the_complete_deduplicated_days(
     fake, generated, settings, monkeypatch
 ):
-    monkeypatch.setenv("PILOTAGE_LAYOUTS", LAYOUTS["genesys_cloud"])
+    settings = replace(settings, layouts=LAYOUTS["genesys_cloud"])
     results = "/results"
     fake.overlap = 3  # every page repeats the first 3 records of the next one
     for n, (kind, extra) in enumerate(
@@ -205,7 +206,7 @@ def test_persistent_outage_fails_clearly_and_the_next_attempt_resumes(fake, gene
 
 
 def test_expired_export_job_is_started_again_without_duplicates(fake, generated, settings, monkeypatch):
-    monkeypatch.setenv("PILOTAGE_LAYOUTS", LAYOUTS["genesys_cloud"])
+    settings = replace(settings, layouts=LAYOUTS["genesys_cloud"])
     cfg = _config(fake, "genesys_cloud")
 
     def expire_once(page_number: int) -> None:
@@ -224,7 +225,7 @@ def test_expired_export_job_is_started_again_without_duplicates(fake, generated,
 
 
 def test_zendesk_cursor_export_with_duplicates_and_faults(fake, generated, settings, monkeypatch):
-    monkeypatch.setenv("PILOTAGE_LAYOUTS", LAYOUTS["zendesk"])
+    settings = replace(settings, layouts=LAYOUTS["zendesk"])
     fake.overlap = 2
     fake.add_fault("truncate", path="/incremental/", skip=1)
     fake.add_fault("500", path="/incremental/", skip=2)
@@ -253,7 +254,7 @@ def test_iex_exporters_land_the_vendor_files_and_archive_adherence(fake, generat
 
 
 def test_qa_evaluation_listing_lands_the_window_by_submit_day(fake, vendor_data, settings, monkeypatch):
-    monkeypatch.setenv("PILOTAGE_LAYOUTS", LAYOUTS["qa"])
+    settings = replace(settings, layouts=LAYOUTS["qa"])
     fake.add_fault("429", retry_after=0)
     extract("qa", START, END, settings, config=_config(fake, "amazon_connect", page_size=3))
     expected = {
@@ -286,7 +287,7 @@ def test_a_finished_window_is_not_fetched_again_and_its_files_stay_the_same(fake
 
 
 def test_a_vendor_whose_files_need_another_layout_fails_before_any_call(fake, settings, monkeypatch):
-    monkeypatch.delenv("PILOTAGE_LAYOUTS", raising=False)
+    settings = replace(settings, layouts="")
     with pytest.raises(
         ExtractError,
         match="acd__contacts files need layout genesys_cloud__conversation_details.*selects .the default.",
@@ -298,7 +299,7 @@ def test_a_vendor_whose_files_need_another_layout_fails_before_any_call(fake, se
 
 
 def test_salesforce_soql_pages_land_the_default_case_export(fake, generated, settings, monkeypatch):
-    monkeypatch.delenv("PILOTAGE_LAYOUTS", raising=False)
+    settings = replace(settings, layouts="")
     fake.sf_batch = 20  # Salesforce decides the batch size
     fake.add_fault("500", path="/query/")
     fake.add_fault("expire_token", path="/query/", skip=2)

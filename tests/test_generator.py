@@ -208,7 +208,7 @@ def test_json_records_have_the_documented_keys(data: dict) -> None:
 
 def test_shipped_layouts_read_the_files_without_errors(landing: Path) -> None:
     reader = pytest.importorskip("pilotage.ingest.reader")
-    layouts = pytest.importorskip("pilotage.ingest.layouts")
+    layouts = pytest.importorskip("pilotage.ingest.layout_lookup")
     from pilotage.ingest.contracts import ENTITIES
 
     day = date(2026, 4, 14)

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from conftest import ctr, query, write_jsonl
 from pilotage.ingest import pipeline
+from pilotage.window import Window
 
 pytestmark = pytest.mark.integration
 
@@ -14,7 +15,7 @@ D1, D2 = date(2026, 10, 5), date(2026, 10, 6)
 
 
 def _ingest(settings, start=D1, end=D2):
-    manifest = pipeline.land("acd", start, end, settings)
+    manifest = pipeline.land("acd", Window.half_open(start, end), settings)
     decisions = pipeline.validate("acd", manifest, settings)
     summary = pipeline.load("acd", decisions, settings)
     return decisions, summary
@@ -85,7 +86,7 @@ def test_an_empty_json_lines_export_is_a_day_with_no_rows_not_a_missing_day(sett
     path = settings.landing_dir / "qa" / "evaluations_20261005.jsonl"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"")
-    manifest = pipeline.land("qa", D1, D2, settings)
+    manifest = pipeline.land("qa", Window.half_open(D1, D2), settings)
     summary = pipeline.load("qa", pipeline.validate("qa", manifest, settings), settings)
     assert summary["loaded_days"] == 2 and summary["rows"] == 0 and summary["missing"] == 0
     log = query(settings, "select entity, status, row_count from raw._load_log order by 1")
@@ -100,7 +101,7 @@ def test_identical_files_on_two_days_keep_their_own_business_date(settings):
         path = settings.landing_dir / "wfm" / f"roster_{day:%Y%m%d}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(header + body)
-    manifest = pipeline.land("wfm", D1, date(2026, 10, 7), settings)
+    manifest = pipeline.land("wfm", Window.half_open(D1, date(2026, 10, 7)), settings)
     pipeline.load("wfm", pipeline.validate("wfm", manifest, settings), settings)
     assert query(settings, "select _business_date, agent_id from raw.wfm_roster order by 1") == [
         (D1, "AG-LYS-0001"), (D2, "AG-LYS-0001")]

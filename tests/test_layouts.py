@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pilotage.ingest.contracts import ENTITIES
-from pilotage.ingest.layouts import LayoutError, load_layout, parse_layout
+from pilotage.ingest.layout_lookup import load_layout
+from pilotage.ingest.layout_parser import parse_layout
+from pilotage.ingest.layout_spec import LayoutError
 from pilotage.ingest.reader import Delivered, read_file
 
 

@@ -9,8 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pilotage.ingest.contracts import entity
-from pilotage.ingest.layouts import LayoutError, load_layout, parse_layout
+from pilotage.ingest.layout_lookup import layout_of
+from pilotage.ingest.layout_parser import parse_layout
+from pilotage.ingest.layout_spec import LayoutError
 from pilotage.ingest.reader import Delivered, map_file, read_file
+from pilotage.settings import Settings
 
 SURVEY_COLUMNS = ("survey_id", "contact_id", "case_number", "question", "score", "scale_max", "answered_at")
 
@@ -266,16 +269,16 @@ def test_nested_arrays_filters_and_aggregations(tmp_path):
     assert frame["_errors"].isna().all()
 
 
-def test_a_vendor_layout_is_selected_per_entity_by_configuration(monkeypatch):
-    monkeypatch.setenv("PILOTAGE_LAYOUTS", "acd__contacts=genesys_cloud__conversation_details")
-    assert load_layout("acd__contacts").path.name == "genesys_cloud__conversation_details.yml"
-    assert load_layout("crm__cases").path.name == "crm__cases.yml"
-    monkeypatch.setenv("PILOTAGE_LAYOUTS", '{"crm__cases": "genesys_cloud__conversation_details"}')
+def test_a_vendor_layout_is_selected_per_entity_by_configuration():
+    chosen = Settings.build(env={"PILOTAGE_LAYOUTS": "acd__contacts=genesys_cloud__conversation_details"})
+    assert layout_of("acd__contacts", chosen).path.name == "genesys_cloud__conversation_details.yml"
+    assert layout_of("crm__cases", chosen).path.name == "crm__cases.yml"
+    chosen = Settings.build(env={"PILOTAGE_LAYOUTS": '{"crm__cases": "genesys_cloud__conversation_details"}'})
     with pytest.raises(LayoutError, match="that layout maps acd__contacts"):
-        load_layout("crm__cases")
-    monkeypatch.setenv("PILOTAGE_LAYOUTS", "crm__cases=nope")
+        layout_of("crm__cases", chosen)
+    chosen = Settings.build(env={"PILOTAGE_LAYOUTS": "crm__cases=nope"})
     with pytest.raises(LayoutError, match="selects 'nope' for crm__cases.*vendor layouts: \\["):
-        load_layout("crm__cases")
+        layout_of("crm__cases", chosen)
 
 
 def test_a_users_own_vendor_layout_folder(tmp_path, monkeypatch):
@@ -284,8 +287,9 @@ def test_a_users_own_vendor_layout_folder(tmp_path, monkeypatch):
         "entity: crm__surveys\nformat: psv\ncolumns:\n"
         + "".join(f"  {c}: {{from: {c.upper()}}}\n" for c in SURVEY_COLUMNS)
     )
-    monkeypatch.setenv("PILOTAGE_LAYOUTS", "crm__surveys=my_survey_tool")
-    layout = load_layout("crm__surveys", tmp_path)
+    chosen = Settings.build(env={"PILOTAGE_LAYOUTS": "crm__surveys=my_survey_tool",
+                                 "PILOTAGE_LAYOUTS_DIR": str(tmp_path)})
+    layout = layout_of("crm__surveys", chosen)
     assert layout.delimiter == "|" and layout.path.parent.name == "vendors"
 
 

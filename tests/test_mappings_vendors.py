@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,9 +12,11 @@ from pilotage.generator import generate
 from pilotage.ingest import pipeline
 from pilotage.ingest.contracts import entity
 from pilotage.ingest.landing import delivery_path
-from pilotage.ingest.layouts import load_layout, read_layout_file, vendor_layout_path, vendor_layouts
+from pilotage.ingest.layout_lookup import load_layout, vendor_layout_path, vendor_layouts
+from pilotage.ingest.layout_parser import read_layout_file
 from pilotage.ingest.reader import Delivered, map_file, read_file
 from pilotage.samples import VENDOR_SAMPLES, write_sample
+from pilotage.window import Window
 
 DAYS = (date(2026, 10, 24), date(2026, 10, 25))  # a Saturday and the autumn DST change (25 h)
 EXPECTED_DROPS = {
@@ -84,7 +87,7 @@ def test_vendor_files_pass_validation_and_load_when_their_layouts_are_selected(
         "crm__cases": "zendesk__tickets",
         "wfm__schedules": "nice_iex__schedule_adherence",
     }
-    monkeypatch.setenv("PILOTAGE_LAYOUTS", ",".join(f"{k}={v}" for k, v in chosen.items()))
+    settings = replace(settings, layouts=",".join(f"{k}={v}" for k, v in chosen.items()))
     day = DAYS[1]
     for entity_key, name in chosen.items():
         ent = entity(entity_key)
@@ -93,7 +96,7 @@ def test_vendor_files_pass_validation_and_load_when_their_layouts_are_selected(
         target.parent.mkdir(parents=True, exist_ok=True)
         out.replace(target)  # delivered under the contract's file name, in the vendor's layout
     for source in ("acd", "crm", "wfm"):
-        manifest = pipeline.land(source, day, date(2026, 10, 26), settings)
+        manifest = pipeline.land(source, Window.half_open(day, date(2026, 10, 26)), settings)
         decisions = pipeline.validate(source, manifest, settings)
         assert not [d for d in decisions if d["action"] == "quarantine"], decisions
         summary = pipeline.load(source, decisions, settings)

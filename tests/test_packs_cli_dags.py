@@ -11,7 +11,7 @@ import pytest
 from pilotage import airflow_local
 from pilotage.cli import build_parser, main
 from pilotage.packs.testing import build_fixture_warehouse
-from pilotage.settings import PROJECT_ROOT
+from pilotage.settings import PROJECT_ROOT, Settings
 
 PACK_DAGS = {"pilotage_packs_weekly": ("production",),
              "pilotage_packs_monthly": ("quality", "calibration", "steering"),
@@ -71,7 +71,7 @@ def test_pack_command_defaults_and_errors(fixture_env, capsys, tmp_path):
 
 @pytest.fixture(scope="module")
 def dagbag():
-    airflow_local.configure()
+    airflow_local.configure(Settings.from_env())
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
@@ -116,8 +116,9 @@ def test_weekly_pack_dag_writes_due_packs_once(tmp_path, monkeypatch):
     monkeypatch.setenv("PILOTAGE_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("PILOTAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PILOTAGE_PACKS_DIR", str(tmp_path / "packs"))
-    airflow_local.ensure_metadata_db()
-    dag = airflow_local.load_dag("pilotage_packs_weekly")
+    settings = Settings.from_env()
+    airflow_local.ensure_metadata_db(settings)
+    dag = airflow_local.load_dag(settings, "pilotage_packs_weekly")
     run = dag.test(run_conf={"langs": ["en"]})
     assert str(run.state).endswith("success")
     written = sorted(str(p.relative_to(tmp_path / "packs")) for p in (tmp_path / "packs").rglob("*.xlsx"))

@@ -8,7 +8,7 @@ import csv
 import io
 import os
 import zipfile
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -28,6 +28,7 @@ def real(tmp_path_factory):
     from pilotage.packs.deliver import write_pack
     from pilotage.settings import Settings
     from pilotage.transform import dbt_build
+    from pilotage.window import Window
 
     root = tmp_path_factory.mktemp("packs-real")
     previous = os.environ.get("PILOTAGE_DATA_DIR")
@@ -36,7 +37,7 @@ def real(tmp_path_factory):
         settings = Settings.from_env()
         generate(settings.landing_dir, FIRST, LAST, seed=5, contacts_per_day=400)
         for source in ("acd", "crm", "wfm", "qa"):
-            manifest = pipeline.land(source, FIRST, LAST + timedelta(days=1), settings)
+            manifest = pipeline.land(source, Window(first=FIRST, last=LAST), settings)
             pipeline.load(source, pipeline.validate(source, manifest, settings), settings)
         dbt_build(settings)
         periods = {"production": "2026-W44", "quality": "2026-10", "calibration": "2026-10",

@@ -8,7 +8,6 @@ the states. ``configure()`` must run before anything imports ``airflow``.
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 from datetime import date, datetime, time, timedelta
@@ -16,19 +15,20 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pilotage.settings import LOCAL_TZ, PROJECT_ROOT
+from pilotage.settings import (
+    PROJECT_ROOT,
+    WRITER_POOL,
+    Settings,
+    export_defaults,
+    export_interpreter_on_path,
+)
 
 DAG_ID = "pilotage_daily"
-WRITER_POOL = "duckdb_writer"
 
 
-def airflow_home() -> Path:
-    return Path(os.environ.get("AIRFLOW_HOME") or PROJECT_ROOT / ".airflow")
-
-
-def configure() -> dict[str, str]:
+def configure(settings: Settings) -> dict[str, str]:
     """Point Airflow at this project (env vars only set when the user has not set them)."""
-    home = airflow_home()
+    home = settings.airflow_home
     home.mkdir(parents=True, exist_ok=True)
     defaults = {
         "AIRFLOW_HOME": str(home),
@@ -40,17 +40,14 @@ def configure() -> dict[str, str]:
         "GX_ANALYTICS_ENABLED": "false",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    for key, value in defaults.items():
-        os.environ.setdefault(key, value)
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    export_defaults(defaults)
+    export_interpreter_on_path()
     return defaults
 
 
-def ensure_metadata_db() -> None:
+def ensure_metadata_db(settings: Settings) -> None:
     """Create or upgrade the metadata DB (``airflow db migrate``) and the 1-slot writer pool."""
-    configure()
+    configure(settings)
     airflow = str(Path(sys.executable).with_name("airflow"))
     subprocess.run([airflow, "db", "migrate"], check=True, stdout=subprocess.DEVNULL)
     from airflow.models.pool import Pool
@@ -60,8 +57,8 @@ def ensure_metadata_db() -> None:
     )
 
 
-def load_dag(dag_id: str = DAG_ID):
-    configure()
+def load_dag(settings: Settings, dag_id: str = DAG_ID):
+    configure(settings)
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
@@ -81,11 +78,11 @@ class NothingScheduled(RuntimeError):
     """A DAG run ended without running any task (e.g. its dates lie before the DAG's start)."""
 
 
-def run_window(first: date, last: date, *, dag=None) -> Any:
+def run_window(settings: Settings, first: date, last: date, *, dag=None) -> Any:
     """One DAG run covering business days [first, last] in a single pass; returns the DagRun."""
-    dag = dag or load_dag()
+    dag = dag or load_dag(settings)
     _quiet_airflow_logs()
-    tz = ZoneInfo(LOCAL_TZ)
+    tz = ZoneInfo(settings.time_zone)
     if first == last:
         # an ordinary daily run: its data interval is exactly that day
         logical = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)

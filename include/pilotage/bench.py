@@ -8,7 +8,6 @@ Usage: ``python -m pilotage.bench [--volumes 1200 10000 100000] [--keep DIR]``.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import tempfile
 import time
@@ -31,26 +30,27 @@ def run(volumes: list[int], workdir: Path) -> list[dict]:
     from pilotage.ingest.validation import _gx
     from pilotage.settings import Settings
     from pilotage.transform import dbt_build
+    from pilotage.window import Window
 
     _, gx_import = _timed("gx import", _gx)
     print(f"great_expectations import + context: {gx_import:6.2f} s (once per process)")
     rows = []
     for volume in volumes:
-        os.environ["PILOTAGE_DATA_DIR"] = str(workdir / f"v{volume}")
-        settings = Settings.from_env()
+        settings = Settings.build({"PILOTAGE_DATA_DIR": str(workdir / f"v{volume}")})
+        window = Window(first=DAY, last=DAY, time_zone=settings.time_zone)
         _, t_gen = _timed("generate", generate, settings.landing_dir, DAY, DAY, seed=1,
                           contacts_per_day=volume)
         t_land = t_val = t_load = 0.0
         loaded_rows = 0
         for source in ("acd", "crm", "wfm", "qa"):
-            manifest, t = _timed("land", pipeline.land, source, DAY, DAY.fromordinal(DAY.toordinal() + 1), settings)
+            manifest, t = _timed("land", pipeline.land, source, window, settings)
             t_land += t
             decisions, t = _timed("validate", pipeline.validate, source, manifest, settings)
             t_val += t
             summary, t = _timed("load", pipeline.load, source, decisions, settings)
             t_load += t
             loaded_rows += summary["rows"]
-        _, t_dbt = _timed("dbt", dbt_build, settings, DAY, DAY)
+        _, t_dbt = _timed("dbt", dbt_build, settings, window)
         row = {"contacts/day": volume, "raw rows": loaded_rows, "generate s": t_gen, "land s": t_land,
                "parse+validate s": t_val, "load s": t_load, "dbt build s": t_dbt}
         rows.append(row)

@@ -1,4 +1,9 @@
-"""``pilotage``: generate sample exports, run the pipeline through Airflow, read the KPIs."""
+"""``pilotage``: generate sample exports, run the pipeline through Airflow, read the KPIs.
+
+``main`` builds the process's :class:`~pilotage.settings.Settings` once and hands it to the
+sub-command. Longer than 350 lines: the argument parser and one short handler per sub-command,
+each a thin call into the package; they read best side by side.
+"""
 
 from __future__ import annotations
 
@@ -35,10 +40,9 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month0 + 1, min(day.day, 28))
 
 
-def cmd_generate(args: argparse.Namespace) -> int:
+def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     from pilotage.generator import generate
 
-    settings = Settings.from_env()
     landing = args.landing or settings.landing_dir
     summary = generate(landing, args.start, args.end, seed=args.seed,
                        contacts_per_day=args.contacts_per_day, progress=Progress())
@@ -46,17 +50,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from pilotage import airflow_local
 
     progress = Progress()
     first, last = args.date_from, args.date_to or args.date_from
     if last < first:
         raise SystemExit("error: --to is before --from")
-    airflow_local.ensure_metadata_db()
+    airflow_local.ensure_metadata_db(settings)
     progress(f"Airflow run of pilotage_daily for {first}..{last}")
     try:
-        airflow_local.run_window(first, last)
+        airflow_local.run_window(settings, first, last)
     except RuntimeError as exc:  # a failed or empty run: say why, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -64,20 +68,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_kpis(args: argparse.Namespace) -> int:
+def cmd_kpis(args: argparse.Namespace, settings: Settings) -> int:
     from pilotage.reporting import format_table, last_complete_week, provider_kpis
 
-    settings = Settings.from_env()
     first, last = (args.date_from, args.date_to) if args.date_from else last_complete_week(date.today())
     print(f"KPIs per provider, {first} .. {last} ({settings.warehouse_path})")
     print(format_table(provider_kpis(settings.warehouse_path, first, last)))
     return 0
 
 
-def cmd_status(args: argparse.Namespace) -> int:
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from pilotage.warehouse import connect
 
-    settings = Settings.from_env()
     con = connect(settings.warehouse_path, read_only=True)
     try:
         rows = con.execute(
@@ -99,13 +101,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from pilotage import airflow_local
     from pilotage.generator import generate
     from pilotage.reporting import format_table, last_complete_week, provider_kpis
 
     progress = Progress()
-    settings = Settings.from_env()
     today = args.today or date.today()
     last = today - timedelta(days=1)
     first = _months_before(last, args.months) + timedelta(days=1)
@@ -114,20 +115,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
              f"~{args.contacts_per_day} contacts/day) into {settings.landing_dir}")
     generate(settings.landing_dir, first, last, seed=args.seed,
              contacts_per_day=args.contacts_per_day, progress=progress)
-    progress(f"2/4 preparing the Airflow metadata DB in {airflow_local.airflow_home()}")
-    airflow_local.ensure_metadata_db()
-    dag = airflow_local.load_dag()
+    progress(f"2/4 preparing the Airflow metadata DB in {settings.airflow_home}")
+    airflow_local.ensure_metadata_db(settings)
+    dag = airflow_local.load_dag(settings)
     progress(f"3/4 Airflow run loading the history {first}..{daily_from - timedelta(days=1)} in one pass")
-    airflow_local.run_window(first, daily_from - timedelta(days=1), dag=dag)
+    airflow_local.run_window(settings, first, daily_from - timedelta(days=1), dag=dag)
     for offset in range(args.daily_days):
         day = daily_from + timedelta(days=offset)
         progress(f"4/4 daily Airflow run for {day}")
-        airflow_local.run_window(day, day, dag=dag)
+        airflow_local.run_window(settings, day, day, dag=dag)
     week_first, week_last = last_complete_week(today)
     progress("done")
     print(f"\nWarehouse: {settings.warehouse_path}")
     print(f"Landing folder (sample exports): {settings.landing_dir}")
-    print(f"Quarantine: {settings.quarantine_dir}   Airflow home: {airflow_local.airflow_home()}")
+    print(f"Quarantine: {settings.quarantine_dir}   Airflow home: {settings.airflow_home}")
     print(f"\nLast week ({week_first} .. {week_last}), per provider:")
     print(format_table(provider_kpis(settings.warehouse_path, week_first, week_last)))
     from pilotage.packs.deliver import write_demo_packs
@@ -138,7 +139,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_pack(args: argparse.Namespace) -> int:
+def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
     """Write committee packs (see ``pilotage pack --help``)."""
     from pilotage.packs.build import COMMITTEES
     from pilotage.packs.deliver import (
@@ -151,7 +152,6 @@ def cmd_pack(args: argparse.Namespace) -> int:
         write_pack,
     )
 
-    settings = Settings.from_env()
     if not settings.warehouse_path.exists():
         raise SystemExit(f"error: no warehouse at {settings.warehouse_path} (run `pilotage demo` or "
                          "`pilotage run` first, or set PILOTAGE_WAREHOUSE)")
@@ -190,15 +190,16 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolve_layout(name: str):
+def _resolve_layout(name: str, settings: Settings):
     """A layout by vendor name, entity key (its current layout) or YAML path."""
     from pilotage.ingest.contracts import ENTITIES
-    from pilotage.ingest.layouts import load_layout, read_layout_file, vendor_layout_path, vendor_layouts
+    from pilotage.ingest.layout_lookup import layout_of, vendor_layout_path, vendor_layouts
+    from pilotage.ingest.layout_parser import read_layout_file
 
     if name.endswith((".yml", ".yaml")) or "/" in name:
         return read_layout_file(Path(name))
     if name in {e.key for e in ENTITIES}:
-        return load_layout(name)
+        return layout_of(name, settings)
     if name in vendor_layouts():
         return read_layout_file(vendor_layout_path(name))
     known = ", ".join(sorted(vendor_layouts()))
@@ -206,8 +207,9 @@ def _resolve_layout(name: str):
                      "an entity key or a path to a YAML file")
 
 
-def cmd_mapping_list(args: argparse.Namespace) -> int:
-    from pilotage.ingest.layouts import read_layout_file, vendor_layouts
+def cmd_mapping_list(args: argparse.Namespace, settings: Settings) -> int:
+    from pilotage.ingest.layout_lookup import vendor_layouts
+    from pilotage.ingest.layout_parser import read_layout_file
 
     print(f"{'vendor layout':40} {'entity':24} format")
     for name, path in sorted(vendor_layouts().items()):
@@ -216,17 +218,17 @@ def cmd_mapping_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_mapping_check(args: argparse.Namespace) -> int:
+def cmd_mapping_check(args: argparse.Namespace, settings: Settings) -> int:
     """Map a sample file; print the first rows, then every rejected row with its reason."""
     import hashlib
 
     import pandas as pd
 
-    from pilotage.ingest.layouts import LayoutError
+    from pilotage.ingest.layout_spec import LayoutError
     from pilotage.ingest.reader import Delivered, map_file
 
     try:
-        layout = _resolve_layout(args.layout)
+        layout = _resolve_layout(args.layout, settings)
         sha = hashlib.sha256(args.file.read_bytes()).hexdigest()
         mapped = map_file(layout, Delivered(args.file, args.day, sha, args.file.name), raw=True)
     except (LayoutError, OSError) as exc:
@@ -256,7 +258,7 @@ def cmd_mapping_check(args: argparse.Namespace) -> int:
     return 1 if len(bad) else 0
 
 
-def cmd_mapping_sample(args: argparse.Namespace) -> int:
+def cmd_mapping_sample(args: argparse.Namespace, settings: Settings) -> int:
     """Write a vendor-layout sample file of one generated day."""
     import tempfile
 
@@ -275,7 +277,7 @@ def cmd_mapping_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     """File-drop pickup, then API extraction, for each source over a window of days."""
     import json
     import logging
@@ -285,8 +287,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from pilotage.extract.runner import extract
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    airflow_local.configure()
-    settings = Settings.from_env()
+    airflow_local.configure(settings)
+    from pilotage.dag_defaults import with_airflow_connections  # imports airflow: after configure
+
+    settings = with_airflow_connections(settings)
     last = args.date_to or args.date_from
     end = last + timedelta(days=1)
     for source in args.source or ("acd", "crm", "wfm", "qa"):
@@ -401,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "command", None) == "kpis" and bool(args.date_from) != bool(args.date_to):
         raise SystemExit("error: give both --from and --to, or neither")
-    return args.func(args)
+    return args.func(args, Settings.from_env())
 
 
 if __name__ == "__main__":

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from pilotage.settings import LOCAL_TZ, Settings
+from pilotage.settings import Settings
+from pilotage.window import Window
 
 log = logging.getLogger("pilotage")
 
 
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(LOCAL_TZ)).date()
-
-
-def window_from_interval(start: datetime, end: datetime) -> tuple[date, date]:
-    """Business days [first, end) covered by a data interval, in the center's local time.
-
-    An interval of zero length (a manual run of a trigger timetable) means the local day before."""
-    first, stop = _local_day(start), _local_day(end)
-    if stop <= first:
-        first, stop = stop - timedelta(days=1), stop
-    return first, stop
-
-
-def run_window(context: dict[str, Any]) -> tuple[str, str]:
-    """The run's window as ISO dates [start, end): ``params.date_from``/``date_to`` (inclusive)
-    when given, else the run's data interval."""
+def run_window(context: dict[str, Any], time_zone: str) -> Window:
+    """The run's business days: ``params.date_from``/``date_to`` (inclusive) when given, else the
+    run's data interval read in the center's ``time_zone``."""
     params = context.get("params") or {}
     if params.get("date_from") or params.get("date_to"):
         if not (params.get("date_from") and params.get("date_to")):
@@ -37,13 +23,12 @@ def run_window(context: dict[str, Any]) -> tuple[str, str]:
         last = date.fromisoformat(params["date_to"])
         if last < first:
             raise ValueError(f"date_to {last} is before date_from {first}")
-        return first.isoformat(), (last + timedelta(days=1)).isoformat()
-    first, stop = window_from_interval(context["data_interval_start"], context["data_interval_end"])
-    return first.isoformat(), stop.isoformat()
+        return Window(first=first, last=last, time_zone=time_zone)
+    return Window.of_interval(context["data_interval_start"], context["data_interval_end"], time_zone)
 
 
-def summarize_window(settings: Settings, start: str, end: str) -> dict[str, int]:
-    """Log each entity's load status over [start, end) and every quarantined or missing day."""
+def summarize_window(settings: Settings, window: Window) -> dict[str, int]:
+    """Log each entity's load status over the window and every quarantined or missing day."""
     from pilotage.warehouse import connect
 
     con = connect(settings.warehouse_path, read_only=True)
@@ -52,13 +37,13 @@ def summarize_window(settings: Settings, start: str, end: str) -> dict[str, int]
             """select entity, status, count(*) from raw._load_log
                where business_date >= ?::date and business_date < ?::date
                group by all order by all""",
-            [start, end],
+            [window.start, window.end],
         ).fetchall()
         problems = con.execute(
             """select entity, business_date, status, message from raw._load_log
                where business_date >= ?::date and business_date < ?::date
                  and status <> 'loaded' order by business_date, entity""",
-            [start, end],
+            [window.start, window.end],
         ).fetchall()
     finally:
         con.close()

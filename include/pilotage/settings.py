@@ -1,24 +1,68 @@
-"""Where things live. Every path can be overridden by environment variable (or, in Airflow, by the
-Variable of the same name, see ``dags/``); defaults keep everything inside the project folder."""
+"""Every setting of one process, resolved once into a :class:`Settings` and handed down.
+
+Sources, first non-empty wins: explicit overrides (inside Airflow: the Variables named like the
+setting in lower case, e.g. ``pilotage_data_dir``, see ``dag_defaults.airflow_settings``), the
+environment variable (``PILOTAGE_DATA_DIR``), the project default (everything inside the project
+folder). This is the only module that reads or writes ``os.environ``; nothing else in ``include/``
+or ``dags/`` touches it (subprocesses get their environment built from it explicitly).
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-LOCAL_TZ = "Europe/Paris"
+DEFAULT_TIME_ZONE = "Europe/Paris"  # the contact center's wall clock: business days are local days
+TIME_ZONE_ENV = "PILOTAGE_TIME_ZONE"
+WRITER_POOL = "duckdb_writer"  # Airflow pool, 1 slot: one writer per DuckDB file
+LAYOUTS_ENV = "PILOTAGE_LAYOUTS"
+DROP_CONNECTION = "pilotage_drop"  # Airflow Connection holding the file drop's credentials
+DROP_KEYS = (
+    "PILOTAGE_DROP_URL",
+    "PILOTAGE_DROP_OPTIONS",
+    "PILOTAGE_DROP_COMPLETE",
+    "PILOTAGE_DROP_SETTLE_SECONDS",
+    "PILOTAGE_DROP_MARKER_SUFFIX",
+    "PILOTAGE_DROP_NAMES",
+)
+PATH_KEYS = (
+    "PILOTAGE_DATA_DIR",
+    "PILOTAGE_LANDING_DIR",
+    "PILOTAGE_ARCHIVE_DIR",
+    "PILOTAGE_QUARANTINE_DIR",
+    "PILOTAGE_WAREHOUSE",
+    "PILOTAGE_DBT_PROJECT_DIR",
+    "PILOTAGE_EXPECTATIONS_DIR",
+    "PILOTAGE_PACKS_DIR",
+    "PILOTAGE_LAYOUTS_DIR",
+)
+# Settings an Airflow Variable may override. Not the time zone: the DAGs' schedules use it at
+# parse time, where reading Variables is banned, so it comes from the environment only.
+VARIABLES = tuple(key.lower() for key in (*PATH_KEYS, LAYOUTS_ENV, *DROP_KEYS))
 
 
-def _path(var: str, default: Path) -> Path:
-    value = os.environ.get(var)
-    return Path(value).expanduser().resolve() if value else default
+def center_time_zone(env: Mapping[str, str] | None = None) -> str:
+    """The center's IANA time zone: ``PILOTAGE_TIME_ZONE``, default ``Europe/Paris``."""
+    env = os.environ if env is None else env
+    return (env.get(TIME_ZONE_ENV) or "").strip() or DEFAULT_TIME_ZONE
+
+
+def _merged(env: Mapping[str, str], overrides: Mapping[str, str | None]) -> dict[str, str]:
+    """Upper-case key -> value, an override (any key case) winning when it is non-empty."""
+    values = {key: value for key, value in env.items() if value}
+    values.update({key.upper(): value for key, value in overrides.items() if value})
+    return values
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Resolved locations for one process."""
+    """Resolved settings of one process (paths, layout selection, file drop, time zone)."""
 
     data_dir: Path
     landing_dir: Path
@@ -27,16 +71,78 @@ class Settings:
     warehouse_path: Path
     dbt_project_dir: Path
     expectations_dir: Path
+    packs_dir: Path
+    airflow_home: Path
+    layouts_dir: Path | None = None  # the user's layouts folder, searched before the shipped one
+    layouts: str = ""  # PILOTAGE_LAYOUTS: entity -> vendor layout, JSON or key=name,key=name
+    drop: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # PILOTAGE_DROP_*
+    time_zone: str = DEFAULT_TIME_ZONE
+    # conn id -> the Connection's fields (conn_type, host, login, password, port, extra), given
+    # by the caller that can read Connections (``dag_defaults.airflow_connections``); secrets
+    connections: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False)
+
+    @classmethod
+    def build(cls, overrides: Mapping[str, str | None] | None = None,
+              env: Mapping[str, str] | None = None,
+              connections: Mapping[str, Mapping[str, Any]] | None = None) -> Settings:
+        """Settings from ``overrides`` (e.g. Airflow Variables), then ``env`` (default: the
+        process environment), then the project defaults; ``connections`` as given (conn id ->
+        fields). Reads nothing else, writes nothing."""
+        values = _merged(os.environ if env is None else env, overrides or {})
+
+        def path(key: str, default: Path) -> Path:
+            value = values.get(key)
+            return Path(value).expanduser().resolve() if value else default
+
+        data = path("PILOTAGE_DATA_DIR", PROJECT_ROOT / "data")
+        layouts_dir = values.get("PILOTAGE_LAYOUTS_DIR")
+        return cls(
+            data_dir=data,
+            landing_dir=path("PILOTAGE_LANDING_DIR", data / "landing"),
+            archive_dir=path("PILOTAGE_ARCHIVE_DIR", data / "archive"),
+            quarantine_dir=path("PILOTAGE_QUARANTINE_DIR", data / "quarantine"),
+            warehouse_path=path("PILOTAGE_WAREHOUSE", data / "warehouse" / "pilotage.duckdb"),
+            dbt_project_dir=path("PILOTAGE_DBT_PROJECT_DIR", PROJECT_ROOT / "dbt_project"),
+            expectations_dir=path("PILOTAGE_EXPECTATIONS_DIR", PROJECT_ROOT / "expectations"),
+            packs_dir=path("PILOTAGE_PACKS_DIR", data / "packs"),
+            airflow_home=path("AIRFLOW_HOME", PROJECT_ROOT / ".airflow"),
+            layouts_dir=Path(layouts_dir).expanduser().resolve() if layouts_dir else None,
+            layouts=values.get(LAYOUTS_ENV, "").strip(),
+            drop=MappingProxyType({key: values[key] for key in DROP_KEYS if key in values}),
+            time_zone=center_time_zone(values),
+            connections=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in (connections or {}).items()}),
+        )
+
+    def with_connections(self, connections: Mapping[str, Mapping[str, Any]]) -> Settings:
+        """The same settings plus these Connections' fields (conn id -> fields)."""
+        merged = {**self.connections, **{k: MappingProxyType(dict(v)) for k, v in connections.items()}}
+        return replace(self, connections=MappingProxyType(merged))
 
     @classmethod
     def from_env(cls) -> Settings:
-        data = _path("PILOTAGE_DATA_DIR", PROJECT_ROOT / "data")
-        return cls(
-            data_dir=data,
-            landing_dir=_path("PILOTAGE_LANDING_DIR", data / "landing"),
-            archive_dir=_path("PILOTAGE_ARCHIVE_DIR", data / "archive"),
-            quarantine_dir=_path("PILOTAGE_QUARANTINE_DIR", data / "quarantine"),
-            warehouse_path=_path("PILOTAGE_WAREHOUSE", data / "warehouse" / "pilotage.duckdb"),
-            dbt_project_dir=_path("PILOTAGE_DBT_PROJECT_DIR", PROJECT_ROOT / "dbt_project"),
-            expectations_dir=_path("PILOTAGE_EXPECTATIONS_DIR", PROJECT_ROOT / "expectations"),
-        )
+        """Settings from the process environment and the project defaults."""
+        return cls.build()
+
+
+def subprocess_env(extra: Mapping[str, str], defaults: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for a child process: this one's, plus ``defaults`` where unset, plus ``extra``."""
+    env = dict(os.environ)
+    for key, value in (defaults or {}).items():
+        env.setdefault(key, value)
+    env.update(extra)
+    return env
+
+
+def export_defaults(values: Mapping[str, str]) -> None:
+    """Set environment variables that libraries read themselves (Airflow's configuration, GX's
+    analytics switch), only where the user has not set them. The one writer of ``os.environ``."""
+    for key, value in values.items():
+        os.environ.setdefault(key, value)
+
+
+def export_interpreter_on_path() -> None:
+    """Put this interpreter's ``bin`` folder first on ``PATH`` (``airflow``, ``dbt`` of the venv)."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from pilotage.settings import Settings
+from pilotage.settings import Settings, subprocess_env
 from pilotage.warehouse import writer_lock
+from pilotage.window import Window
 
 log = logging.getLogger("pilotage.transform")
 
@@ -29,22 +29,25 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def dbt_build(settings: Settings, date_from: date | None = None, date_to: date | None = None,
-              extra_args: list[str] | None = None, late_days: int = LATE_ARRIVAL_DAYS) -> None:
-    """``dbt build`` with vars ``date_from``/``date_to`` (inclusive) so incremental marts rebuild
-    only those business days (``date_from`` moved back by ``late_days`` for late survey answers
-    and evaluations); output is streamed to the log. Holds the warehouse writer lock."""
-    variables = {}
-    if date_from and date_to:
-        date_from = date_from - timedelta(days=late_days)
-        variables = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
+def dbt_build(settings: Settings, window: Window | None = None, extra_args: list[str] | None = None,
+              late_days: int = LATE_ARRIVAL_DAYS) -> None:
+    """``dbt build``; with a window, vars ``date_from``/``date_to`` (inclusive) so incremental marts
+    rebuild only those business days (``date_from`` moved back by ``late_days`` for late survey
+    answers and evaluations); without, every day. ``local_time_zone`` is the center's zone.
+    Output is streamed to the log. Holds the warehouse writer lock."""
+    variables: dict[str, str] = {}
+    if window is not None:
+        variables = {"date_from": (window.first - timedelta(days=late_days)).isoformat(),
+                     "date_to": window.last.isoformat()}
+    variables["local_time_zone"] = settings.time_zone
     project = settings.dbt_project_dir
     cmd = [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),
            "--vars", json.dumps(variables), *(extra_args or [])]
-    env = {**os.environ, "PILOTAGE_WAREHOUSE": str(settings.warehouse_path)}
-    env.setdefault("DBT_TARGET_PATH", str(settings.data_dir / "dbt" / "target"))
-    env.setdefault("DBT_LOG_PATH", str(settings.data_dir / "dbt" / "logs"))
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    env = subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path)}, defaults={
+        "DBT_TARGET_PATH": str(settings.data_dir / "dbt" / "target"),
+        "DBT_LOG_PATH": str(settings.data_dir / "dbt" / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    })
     log.info("running: %s", " ".join(cmd))
     tail: list[str] = []
     with writer_lock(settings.warehouse_path):

@@ -1,4 +1,5 @@
-"""The DuckDB warehouse file: one writer at a time, raw schema created from the contracts."""
+"""The DuckDB warehouse file: connections and one writer at a time. Imports nothing from the
+pipeline (the raw schema is ``ingest.raw_schema``'s)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
-
-from pilotage.ingest.contracts import ENTITIES
-
-LOAD_LOG_DDL = """
-create table if not exists raw._load_log (
-    entity varchar not null,          -- <source>__<entity>
-    business_date date not null,
-    status varchar not null,          -- loaded | quarantined | missing
-    source_file varchar,              -- latest delivered file for that day (null when missing)
-    file_sha256 varchar,              -- its content hash
-    loaded_sha256 varchar,            -- hash of the file whose rows are in raw now (kept when a
-                                      -- later delivery is quarantined)
-    row_count integer,                -- rows in raw now for that entity and day
-    message varchar,                  -- why a file was quarantined, or the warnings it raised
-    primary key (entity, business_date)
-)
-"""
 
 
 @contextlib.contextmanager
@@ -47,12 +31,3 @@ def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnecti
     if not read_only:
         warehouse.parent.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(str(warehouse), read_only=read_only)
-
-
-def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema, one table per contract entity, and the load log (idempotent)."""
-    con.execute("create schema if not exists raw")
-    for ent in ENTITIES:
-        cols = ", ".join(f'"{name}" {typ}' for name, typ in ent.all_columns.items())
-        con.execute(f"create table if not exists {ent.table} ({cols})")
-    con.execute(LOAD_LOG_DDL)

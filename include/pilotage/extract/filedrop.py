@@ -3,9 +3,9 @@
 The drop is any fsspec URL: a local folder (``file:///mnt/share/exports``), SFTP
 (``sftp://host/outbound``, needs ``paramiko``: extra ``pilotage[sftp]``), object storage
 (``s3://bucket/prefix`` with ``s3fs``, ``gs://`` with ``gcsfs``, ``abfs://`` with ``adlfs``) or
-``memory://`` (tests). Configuration, in the environment or the Airflow Variable of the same name
-in lower case (none of it is needed for the default: exports written straight into the landing
-folder, as ``make demo`` does):
+``memory://`` (tests). Configuration, ``settings.drop``: the environment or the Airflow Variable
+of the same name in lower case (none of it is needed for the default: exports written straight
+into the landing folder, as ``make demo`` does):
 
 ``PILOTAGE_DROP_URL``      the drop root, holding ``<source>/<entity>_<YYYYMMDD>.<ext>``
 ``PILOTAGE_DROP_OPTIONS``  JSON storage options for fsspec (no secrets: see below)
@@ -15,8 +15,9 @@ folder, as ``make demo`` does):
 ``PILOTAGE_DROP_NAMES``    JSON entity -> vendor file name with ``{yyyymmdd}``, when the vendor
                            names its files differently (``{"acd__agent_intervals": "hagent_{yyyymmdd}.csv"}``)
 
-Credentials come from the Airflow Connection ``pilotage_drop`` when it exists: ``login`` and
-``password`` become ``username``/``password`` (sftp) or ``key``/``secret`` (s3), ``port`` the
+Credentials come from the Airflow Connection ``pilotage_drop`` when it exists (its fields are in
+``settings.connections``, put there by ``dag_defaults.airflow_settings`` or the CLI): ``login``
+and ``password`` become ``username``/``password`` (sftp) or ``key``/``secret`` (s3), ``port`` the
 port, and its ``extra`` JSON is merged into the storage options.
 
 Only complete files are picked up. Each picked file is hashed (sha256) while it is copied; a
@@ -32,27 +33,19 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from pilotage.ingest.contracts import entities_of
-from pilotage.ingest.landing import days_between
-from pilotage.settings import Settings
+from pilotage.settings import DROP_CONNECTION, Settings
+from pilotage.window import Window
 
 log = logging.getLogger("pilotage.extract")
 
-ENV_KEYS = (
-    "PILOTAGE_DROP_URL",
-    "PILOTAGE_DROP_OPTIONS",
-    "PILOTAGE_DROP_COMPLETE",
-    "PILOTAGE_DROP_SETTLE_SECONDS",
-    "PILOTAGE_DROP_MARKER_SUFFIX",
-    "PILOTAGE_DROP_NAMES",
-)
-DROP_CONN_ID = "pilotage_drop"
+DROP_CONN_ID = DROP_CONNECTION
 
 
 class DropError(RuntimeError):
@@ -72,7 +65,7 @@ class DropConfig:
         return f"DropConfig(url={self.url!r}, complete={self.complete!r})"
 
 
-def _json_setting(env: dict[str, str], key: str) -> dict[str, Any]:
+def _json_setting(env: Mapping[str, str], key: str) -> dict[str, Any]:
     text = env.get(key, "").strip()
     if not text:
         return {}
@@ -85,44 +78,35 @@ def _json_setting(env: dict[str, str], key: str) -> dict[str, Any]:
     return value
 
 
-def _connection_options(url: str) -> dict[str, Any]:
-    """Storage options from the Airflow Connection ``pilotage_drop``, if there is one."""
-    try:
-        from airflow.sdk import BaseHook
-        from airflow.sdk.exceptions import AirflowNotFoundException
-    except ImportError:  # pragma: no cover - Airflow is a dependency
-        return {}
-    try:
-        conn = BaseHook.get_connection(DROP_CONN_ID)
-    except AirflowNotFoundException:
-        return {}
+def connection_options(url: str, conn: Mapping[str, Any]) -> dict[str, Any]:
+    """fsspec storage options from the fields of the Connection ``pilotage_drop``."""
     protocol = url.split("://", 1)[0] if "://" in url else "file"
     options: dict[str, Any] = {}
     if protocol == "sftp":
-        if conn.login:
-            options["username"] = conn.login
-        if conn.password:
-            options["password"] = conn.password
-        if conn.port:
-            options["port"] = conn.port
+        if conn.get("login"):
+            options["username"] = conn["login"]
+        if conn.get("password"):
+            options["password"] = conn["password"]
+        if conn.get("port"):
+            options["port"] = conn["port"]
     elif protocol in ("s3", "s3a"):
-        if conn.login:
-            options["key"] = conn.login
-        if conn.password:
-            options["secret"] = conn.password
-    options.update(conn.extra_dejson or {})
+        if conn.get("login"):
+            options["key"] = conn["login"]
+        if conn.get("password"):
+            options["secret"] = conn["password"]
+    options.update(conn.get("extra") or {})
     return options
 
 
-def drop_config(env: dict[str, str] | None = None, *, with_connection: bool = True) -> DropConfig | None:
-    """The drop configuration, or None when ``PILOTAGE_DROP_URL`` is not set."""
-    env = dict(os.environ if env is None else env)
+def drop_config(env: Mapping[str, str], connection: Mapping[str, Any] | None = None) -> DropConfig | None:
+    """The drop configuration from the ``PILOTAGE_DROP_*`` values (``settings.drop``) and the
+    fields of the Connection ``pilotage_drop`` if any, or None when ``PILOTAGE_DROP_URL`` is not set."""
     url = env.get("PILOTAGE_DROP_URL", "").strip()
     if not url:
         return None
     options = _json_setting(env, "PILOTAGE_DROP_OPTIONS")
-    if with_connection:
-        options.update(_connection_options(url))
+    if connection:
+        options.update(connection_options(url, connection))
     complete = env.get("PILOTAGE_DROP_COMPLETE", "stable").strip().lower() or "stable"
     if complete not in ("stable", "marker"):
         raise DropError(f"PILOTAGE_DROP_COMPLETE must be 'stable' or 'marker', got {complete!r}")
@@ -211,7 +195,7 @@ def pickup(
 ) -> dict[str, Any]:
     """Copy the complete files of ``source`` for days [start, end) from the drop into the landing
     folder; returns what happened to each expected file."""
-    cfg = config or drop_config()
+    cfg = config or drop_config(settings.drop, settings.connections.get(DROP_CONN_ID))
     if cfg is None:
         return {"source": source, "status": "skipped", "reason": "PILOTAGE_DROP_URL is not set"}
     fs, root = _filesystem(cfg)
@@ -222,7 +206,7 @@ def pickup(
             continue
         seen_globs.add(ent.file_glob)
         pattern = (cfg.names or {}).get(ent.key, ent.file_glob)
-        for day in days_between(start, end_exclusive):
+        for day in Window.half_open(start, end_exclusive, settings.time_zone):
             stamp = day.strftime("%Y%m%d")
             expected.append(
                 (ent.key, day, pattern.format(yyyymmdd=stamp), ent.file_glob.format(yyyymmdd=stamp))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,15 +21,15 @@ from pilotage.extract import config as api_config
 from pilotage.extract.http import ApiClient, ExtractError
 from pilotage.extract.state import RunState
 from pilotage.extract.vendors import EXTRACTORS, Extractor, Window
-from pilotage.ingest.layouts import LAYOUT_SELECTION_ENV, layout_selection
+from pilotage.ingest.layout_lookup import LAYOUT_SELECTION_ENV, layout_selection
 from pilotage.settings import Settings
 
 log = logging.getLogger("pilotage.extract")
 
 
-def check_layouts(extractor: type[Extractor], conn_id: str) -> None:
-    """Fail before any call when the pipeline would read the landing files with another layout."""
-    chosen = layout_selection()
+def check_layouts(extractor: type[Extractor], conn_id: str, chosen: Mapping[str, str]) -> None:
+    """Fail before any call when the pipeline would read the landing files with another layout
+    than the one ``chosen`` (the settings' layout selection) says."""
     for entity_key, needed in extractor.layouts.items():
         current = chosen.get(entity_key)
         if (current or None) != needed:
@@ -93,7 +93,7 @@ def extract(
             f"{config.conn_id}: extra vendor {config.vendor!r} is not an API this project "
             f"extracts for {source}; known: {known}"
         )
-    check_layouts(cls, config.conn_id)
+    check_layouts(cls, config.conn_id, layout_selection(settings.layouts))
     window = Window(start, end_exclusive)
     folder = settings.data_dir / "extract" / source / config.vendor / f"{start}_{end_exclusive}"
     run = RunState.open(folder, refresh=refresh)

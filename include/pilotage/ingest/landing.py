@@ -10,15 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from pilotage.ingest.contracts import Entity
-
-
-def days_between(start: date, end_exclusive: date) -> list[date]:
-    """Business days in [start, end_exclusive)."""
-    return [start + timedelta(days=i) for i in range((end_exclusive - start).days)]
 
 
 def delivery_path(landing_dir: Path, ent: Entity, day: date) -> Path:

@@ -17,17 +17,14 @@ from typing import Any
 
 from pilotage.ingest import landing, loader
 from pilotage.ingest.contracts import entities_of
-from pilotage.ingest.layouts import load_layout
+from pilotage.ingest.layout_lookup import layout_of
+from pilotage.ingest.raw_schema import ensure_raw_schema
 from pilotage.ingest.reader import Delivered, map_files
 from pilotage.settings import Settings
-from pilotage.warehouse import connect, ensure_raw_schema, writer_lock
+from pilotage.warehouse import connect, writer_lock
+from pilotage.window import Window
 
 log = logging.getLogger("pilotage.ingest")
-
-
-def _layouts_dir() -> Path | None:
-    value = os.environ.get("PILOTAGE_LAYOUTS_DIR")
-    return Path(value) if value else None
 
 
 def _write_parquet(frame, path: Path) -> None:
@@ -52,11 +49,11 @@ def _empty_rows(entity_key: str):
     return pd.DataFrame({c: pd.Series(dtype="object") for c in entity(entity_key).all_columns})
 
 
-def land(source: str, start: date, end_exclusive: date, settings: Settings) -> list[dict[str, Any]]:
+def land(source: str, window: Window, settings: Settings) -> list[dict[str, Any]]:
     """Archive each entity's delivered file for every day of the window; note missing days."""
     manifest = []
     for ent in entities_of(source):
-        for day in landing.days_between(start, end_exclusive):
+        for day in window.days():
             path = landing.delivery_path(settings.landing_dir, ent, day)
             item: dict[str, Any] = {"entity": ent.key, "day": day.isoformat(), "name": path.name}
             if path.exists():
@@ -68,7 +65,7 @@ def land(source: str, start: date, end_exclusive: date, settings: Settings) -> l
             manifest.append(item)
     delivered = sum(1 for m in manifest if m["status"] == "delivered")
     log.info("%s: %d file(s) delivered, %d missing for %s..%s", source, delivered,
-             len(manifest) - delivered, start, end_exclusive)
+             len(manifest) - delivered, window.start, window.end)
     return manifest
 
 
@@ -119,7 +116,7 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
     accepted rows as one Parquet file for ``load`` and quarantine the rest."""
     from pilotage.ingest.validation import validate as run_suite
 
-    layout = load_layout(entity_key, _layouts_dir())
+    layout = layout_of(entity_key, settings)
     deliveries = [Delivered(Path(i["file"]), date.fromisoformat(i["day"]), i["sha256"], i["name"])
                   for i in items]
     rows, unreadable = map_files(layout, deliveries)

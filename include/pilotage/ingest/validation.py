@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 from pilotage.ingest.reader import Delivered
+from pilotage.settings import export_defaults
 
 MAX_ROWS_IN_MESSAGE = 10
 
@@ -43,7 +43,7 @@ class FileVerdict:
 @lru_cache(maxsize=1)
 def _gx():
     """Import GX lazily (~5 s) with analytics and progress bars off, and build one context."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    export_defaults({"GX_ANALYTICS_ENABLED": "false"})  # GX reads it at import
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,

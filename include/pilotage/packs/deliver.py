@@ -3,11 +3,11 @@
 Layout: ``<packs>/<provider>/<committee>/<period>/`` holds ``<stem>_<lang>.xlsx``,
 ``<stem>_<lang>.html`` and ``csv/*.csv``; a supervisors' pack (agent-level detail) goes to a
 ``supervisors/`` sub-folder. One folder per provider means the folder itself can be shared with
-that provider only. The packs folder is ``PILOTAGE_PACKS_DIR`` (default ``<data>/packs``)."""
+that provider only. The packs folder is ``settings.packs_dir`` (``PILOTAGE_PACKS_DIR``, default
+``<data>/packs``)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,8 +21,8 @@ FORMATS = ("xlsx", "csv", "html")
 
 
 def packs_dir(settings: Settings) -> Path:
-    value = os.environ.get("PILOTAGE_PACKS_DIR")
-    return Path(value).expanduser().resolve() if value else settings.data_dir / "packs"
+    """The packs folder of ``settings`` (kept for callers; same as ``settings.packs_dir``)."""
+    return settings.packs_dir
 
 
 def pack_folder(out: Path, pack: Pack) -> Path:

@@ -13,7 +13,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Europe/Paris")
+from pilotage.settings import DEFAULT_TIME_ZONE
+
+LOCAL_TZ = ZoneInfo(DEFAULT_TIME_ZONE)  # the simulated center, as the generator and vendor layouts
 
 
 def default_path(landing_dir: Path, source: str, name: str, day: date) -> Path:
