@@ -3,7 +3,8 @@
 * every module under ``include/pilotage/`` is reachable from the product's entry points (the DAG
   files, the console scripts of ``pyproject.toml``, ``python -m`` modules, ``pilotage.bench``):
   a module only tests import is a test double and belongs under ``tests/``;
-* each vendor extractor lives in the module named after its vendor, like its layouts;
+* each vendor extractor and sample writer lives in the module named after its vendor, like its
+  layouts;
 * the generator and the vendor samples import nothing else from ``pilotage`` (they could become
   a package of their own without touching the product).
 """
@@ -111,6 +112,15 @@ def test_each_vendor_extractor_lives_in_its_vendor_module_and_uses_its_vendor_la
         for entity_key, layout in cls.layouts.items():
             assert entity_key.startswith(f"{source}__")
             assert layout is None or (layout.startswith(f"{vendor}__") and layout in vendor_layouts), layout
+
+
+def test_each_vendor_layout_has_its_sample_writer_in_its_vendor_module():
+    from pilotage.samples import VENDOR_SAMPLES
+
+    known = _modules()
+    for layout in VENDOR_SAMPLES:
+        vendor = layout.split("__")[0]
+        assert f"pilotage.samples.{vendor}" in known, f"{layout}: no module samples/{vendor}.py"
 
 
 def test_generator_and_samples_import_nothing_else_from_pilotage():
