@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from conftest import ctr
+from fakes.vendors import FakeVendorApis, VendorData
 from pilotage.cli import main
-from pilotage.extract.fakes import FakeVendorApis, VendorData
 
 
 def test_extract_without_configuration_does_nothing(settings, capsys, monkeypatch):

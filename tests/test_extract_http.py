@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 from conftest import ctr
+from fakes.vendors import FakeVendorApis, VendorData
 from pilotage.extract import config as api_config
 from pilotage.extract.config import ApiConfig, ConfigError, config_from_connection
-from pilotage.extract.fakes import FakeVendorApis, VendorData
 from pilotage.extract.http import ApiClient, ExtractError
 from pilotage.extract.runner import extract
 from pilotage.extract.state import RawArchive

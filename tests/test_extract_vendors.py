@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fakes.vendors import FakeVendorApis, VendorData, expire_job
 from pilotage.extract.config import ApiConfig
-from pilotage.extract.fakes import FakeVendorApis, VendorData, expire_job
 from pilotage.extract.http import ExtractError
 from pilotage.extract.runner import extract
 from pilotage.extract.state import RunState

@@ -4,9 +4,12 @@
 * ``http``      - the robust client: timeouts, retries with backoff and jitter, 429/Retry-After,
                   OAuth client-credentials refresh, every response body archived as received
 * ``state``     - an extraction run's checkpoint (cursor, pages, job id): resumable after a crash
-* ``vendors``   - one extractor per source system and API style (Genesys jobs, Connect search,
-                  Zendesk incremental cursor, IEX exporters, Connect evaluation listing)
+* ``vendors``   - one module per vendor (``genesys_cloud``, ``amazon_connect``, ``zendesk``,
+                  ``salesforce``, ``nice_iex``), one extractor per source system and API style;
+                  ``vendors.base`` the window, paging loop and extractor contract; ``vendors.EXTRACTORS``
+                  the registry the runner looks the Connection's vendor up in
 * ``runner``    - ``extract(source, start, end, settings)``: fetch, de-duplicate, write landing files
 * ``filedrop``  - pick up complete files from a local folder, SFTP or object store (fsspec URL)
-* ``fakes``     - loopback fake vendor APIs serving generated data, with fault injection (tests)
+
+The loopback fake vendor APIs the tests run these against live in ``tests/fakes/vendors/``.
 """

@@ -12,7 +12,9 @@ Model overview (details in each module's docstring):
 * ``roster``    - agent histories (hires, leavers, team moves), vacations, sickness
 * ``schedule``  - shift planning against FCST_REQ, breaks/lunch/training, adherence
 * ``queueing``  - agent capacity slots, Erlang-C waits, patience/abandons, e-mail FIFO backlog
-* ``model``     - per-day stages, contact records, transfers, customers and follow-ups
+* ``model``     - the memoized per-day stages, contact records and transfers
+* ``email_queue`` - e-mails worked first-in-first-out on each open day, overtime
+* ``identities`` - customers, case openers and follow-ups of earlier cases
 * ``crm``, ``quality``, ``intervals`` - cases & surveys, QA evaluations, agent interval report
 * ``writers``   - the file layouts
 """

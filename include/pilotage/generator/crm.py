@@ -16,7 +16,8 @@ import numpy as np
 
 from pilotage.generator import center as C
 from pilotage.generator.clock import day_grid
-from pilotage.generator.model import Contacts, Identities, Model
+from pilotage.generator.identities import Identities
+from pilotage.generator.model import Contacts, Model
 from pilotage.generator.streams import stream
 
 _BASE62 = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", dtype=np.uint8)

@@ -9,50 +9,35 @@ result, so a day's files never depend on the requested range.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
 from pilotage.generator import center as C
-from pilotage.generator.clock import DayGrid, day_grid, is_open, previous_open_day
+from pilotage.generator.clock import DayGrid, day_grid, is_open
 from pilotage.generator.demand import (
     Arrivals,
     Forecast,
     arrivals,
-    email_window,
     forecast,
     handling_day_of,
 )
+from pilotage.generator.email_queue import EmailHandling, work_emails
+from pilotage.generator.identities import Identities, OriginPool, base_identities, identities_of_day
 from pilotage.generator.queueing import (
     QueueResult,
-    Slots,
-    fifo_match,
     make_slots,
     open_seconds,
     simulate_queue,
 )
 from pilotage.generator.roster import Availability, History, availability, build_history
-from pilotage.generator.schedule import OPEN, DaySchedule, Logged, logged_segments, plan_day
+from pilotage.generator.schedule import DaySchedule, Logged, logged_segments, plan_day
 from pilotage.generator.streams import stream
 
 VOICE_QUEUES = tuple(i for i, q in enumerate(C.QUEUES) if q.channel != "EMAIL")
 R_CUSTOMER, R_AGENT, R_FLOW = 0, 1, 2
 DISCONNECT_REASONS = ("CUSTOMER_DISCONNECT", "AGENT_DISCONNECT", "CONTACT_FLOW_DISCONNECT")
-
-
-@dataclass
-class EmailHandling:
-    """E-mails worked on one open day, first-in-first-out."""
-
-    arrival_day: np.ndarray  # ordinal of the day each e-mail was received
-    arrival_index: np.ndarray  # index among that day's e-mails (sorted by time)
-    arrival: np.ndarray  # epochs
-    served: np.ndarray  # bool (False only if even overtime could not absorb the backlog)
-    slot: Slots  # serving slot per e-mail
-    overtime_rows: list[tuple[int, int, int, int]]
-    overtime: Logged
 
 
 @dataclass
@@ -78,24 +63,6 @@ class Contacts:
 
     def __len__(self) -> int:
         return len(self.queue)
-
-
-@dataclass
-class Identities:
-    customer: np.ndarray  # customer number per contact
-    case: np.ndarray  # case number per contact, -1 when none (abandoned first contacts)
-    followup: np.ndarray  # bool: follows up an earlier case
-    opener: np.ndarray  # bool: the contact opened its case (a CRM case row of this day)
-    unresolved: np.ndarray  # bool per contact (meaningful for openers)
-
-
-@dataclass
-class OriginPool:
-    customer: np.ndarray
-    case: np.ndarray
-    queue: np.ndarray
-    unresolved: np.ndarray
-    initiation: np.ndarray
 
 
 class Model:
@@ -190,74 +157,7 @@ class Model:
         return self._cached("voice", day, build)
 
     def email_handling(self, day: date) -> EmailHandling:
-        return self._cached("email", day, self._email_handling)
-
-    def _email_handling(self, day: date) -> EmailHandling:
-        qi = C.EMAIL_QUEUE
-        lo, hi = email_window(day)
-        days, idxs, times = [], [], []
-        d = previous_open_day(day)
-        while d <= day:
-            t = self.arrivals(d).email_times
-            inside = np.flatnonzero((t >= lo) & (t < hi))
-            days.append(np.full(len(inside), d.toordinal(), dtype=np.int64))
-            idxs.append(inside)
-            times.append(t[inside])
-            d += timedelta(days=1)
-        arr_day, arr_idx, arr_t = np.concatenate(days), np.concatenate(idxs), np.concatenate(times)
-        grid = day_grid(day)
-        lg = self.logged_planned(day)
-        m = self.history.queue[lg.seg_agent] == qi
-        agents = lg.seg_agent[m]
-        slots = make_slots(stream(self.seed, day, "slots/EMAIL_GENERAL"), qi, agents, lg.seg_start[m],
-                           lg.seg_end[m], lg.seg_next_aux[m], self.speed(agents, day, qi))
-        j = fifo_match(arr_t, slots.t)
-        overtime_rows: list[tuple[int, int, int, int]] = []
-        overtime = Logged(*(np.zeros(0, dtype=np.int64) for _ in range(3)), np.zeros(0, dtype=bool),
-                          *(np.zeros(0, dtype=np.int64) for _ in range(3)))
-        n_over = int((j < 0).sum())
-        if n_over:
-            close = grid.open_minutes[1]
-            cand = self._overtime_candidates(self.planned(day), qi)
-            base_slots = slots
-            for attempt in (1, 2, 3):
-                if not len(cand):
-                    break
-                need = math.ceil(n_over * C.QUEUES[qi].mean_aht * 1.3 * attempt / 3600)
-                n_ag = min(len(cand), need)
-                hours = min(3, math.ceil(need / n_ag))
-                who = cand[:n_ag]
-                start_min, end_min = close + 15, close + 15 + 60 * hours
-                seg_s = np.full(n_ag, int(grid.epoch(start_min)), dtype=np.int64)
-                seg_e = np.full(n_ag, int(grid.epoch(end_min)), dtype=np.int64)
-                ot_slots = make_slots(stream(self.seed, day, f"overtime/{attempt}"), qi, who, seg_s, seg_e,
-                                      np.zeros(n_ag, dtype=bool), self.speed(who, day, qi))
-                slots = Slots.concat([base_slots, ot_slots])  # overtime slots all come later
-                j = fifo_match(arr_t, slots.t)
-                overtime_rows = [(int(a), OPEN, start_min, end_min) for a in who.tolist()]
-                z = np.zeros(0, dtype=np.int64)
-                overtime = Logged(who.astype(np.int64), seg_s, seg_e, np.zeros(n_ag, dtype=bool), z, z, z)
-                if (j >= 0).all():
-                    break
-        served = j >= 0
-        slot = slots.take(np.where(served, j, 0)) if len(slots) else Slots(
-            *(np.zeros(len(arr_t), dtype=np.int64) for _ in range(7)), np.zeros(len(arr_t), dtype=bool))
-        return EmailHandling(arrival_day=arr_day, arrival_index=arr_idx, arrival=arr_t, served=served,
-                             slot=slot, overtime_rows=overtime_rows, overtime=overtime)
-
-    def _overtime_candidates(self, sched: DaySchedule, qi: int) -> np.ndarray:
-        """E-mail agents working that day, latest shift end first (then any agent of the site)."""
-        is_open_row = sched.code == OPEN
-        agents = sched.agent[is_open_row]
-        ends = sched.end[is_open_row]
-        last_end: dict[int, int] = {}
-        for a, e in zip(agents.tolist(), ends.tolist(), strict=True):
-            last_end[a] = max(e, last_end.get(a, 0))
-        site = C.SITE_INDEX[C.QUEUES[qi].site_id]
-        def key(a: int) -> tuple[int, int, int]:
-            return (0 if self.history.queue[a] == qi else 1, -last_end[a], a)
-        cands = [a for a in last_end if self.history.site[a] == site]
-        return np.array(sorted(cands, key=key), dtype=np.int64)
+        return self._cached("email", day, lambda d: work_emails(self, d))
 
     # --- contact records ------------------------------------------------------------------
     def contacts(self, day: date) -> Contacts:
@@ -377,82 +277,10 @@ class Model:
     # --- customers and cases --------------------------------------------------------------
     def _base_identities(self, day: date):
         """Identity draws of a day that do not look at other days (cached)."""
-        def build(d: date):
-            ct = self.contacts(d)
-            n = len(ct)
-            rng = stream(self.seed, d, "identities")
-            fu_rate = np.array([q.followup_rate for q in C.QUEUES])[ct.queue] if n else np.zeros(0)
-            unres_rate = np.array([q.unresolved_rate for q in C.QUEUES])[ct.queue] if n else np.zeros(0)
-            leg2 = ct.transfer_from >= 0
-            followup = (rng.random(n) < fu_rate) & ~leg2
-            customer = rng.integers(1, C.CUSTOMER_BASE, n)
-            unresolved = rng.random(n) < unres_rate
-            opener = ct.answered & ~followup & ~leg2
-            n_cases = int(opener.sum())
-            if n_cases > self.case_allotment:
-                raise RuntimeError("case numbers of a day overflow their allotment")
-            base = (d - C.CASE_NUMBER_EPOCH).days * self.case_allotment + 1
-            case = np.full(n, -1, dtype=np.int64)
-            case[opener] = base + np.arange(n_cases)
-            pool = OriginPool(customer=customer[opener], case=case[opener], queue=ct.queue[opener],
-                              unresolved=unresolved[opener], initiation=ct.initiation[opener])
-            return followup, customer, unresolved, opener, case, pool
-        return self._cached("base-identities", day, build)
+        return self._cached("base-identities", day, lambda d: base_identities(self, d))
 
     def origin_pool(self, day: date) -> OriginPool:
         return self._base_identities(day)[5]
 
     def identities(self, day: date) -> Identities:
-        return self._cached("identities", day, self._identities)
-
-    def _identities(self, day: date) -> Identities:
-        ct = self.contacts(day)
-        followup, customer, unresolved, opener, case, _ = self._base_identities(day)
-        customer, case = customer.copy(), case.copy()
-        n = len(ct)
-        rng = stream(self.seed, day, "followup-pick")
-        w = np.array(C.FOLLOWUP_LAG_WEIGHTS)
-        lag = rng.choice(len(w), size=n, p=w / w.sum())
-        u_same, u_pick = rng.random(n), rng.random(n)
-        pending = followup.copy()
-        for _attempt in range(len(w) + 1):
-            if not pending.any():
-                break
-            for k in np.unique(lag[pending]).tolist():
-                sel = np.flatnonzero(pending & (lag == k))
-                pool = self.origin_pool(day - timedelta(days=int(k)))
-                if k > 0:  # only the pool of an earlier day is needed, not its records
-                    self._drop_heavy(day - timedelta(days=int(k)))
-                if len(pool.case) == 0:
-                    continue
-                weight = 1.0 + (C.UNRESOLVED_FOLLOWUP_WEIGHT - 1.0) * pool.unresolved
-                cum = np.cumsum(weight)
-                if k == 0:
-                    limit = np.searchsorted(pool.initiation, ct.initiation[sel], side="left")
-                    ok = limit > 0
-                    sel, limit = sel[ok], limit[ok]
-                    pick = np.searchsorted(cum, u_pick[sel] * cum[limit - 1], side="right")
-                    pick = np.minimum(pick, limit - 1)
-                else:
-                    pick = np.searchsorted(cum, u_pick[sel] * cum[-1], side="right")
-                    pick = np.minimum(pick, len(cum) - 1)
-                    # mostly the same queue when that queue has cases on that day
-                    same = u_same[sel] < C.FOLLOWUP_SAME_QUEUE
-                    for qi in np.unique(ct.queue[sel[same]]).tolist():
-                        sub = np.flatnonzero(pool.queue == qi)
-                        if not len(sub):
-                            continue
-                        rows = np.flatnonzero(same & (ct.queue[sel] == qi))
-                        cw = np.cumsum(weight[sub])
-                        p2 = np.searchsorted(cw, u_pick[sel[rows]] * cw[-1], side="right")
-                        pick[rows] = sub[np.minimum(p2, len(sub) - 1)]
-                customer[sel] = pool.customer[pick]
-                case[sel] = pool.case[pick]
-                pending[sel] = False
-            lag = np.where(pending, np.minimum(lag + 1, len(w) - 1), lag)
-        # transferred second legs carry the first leg's customer and case
-        leg2 = np.flatnonzero(ct.transfer_from >= 0)
-        customer[leg2] = customer[ct.transfer_from[leg2]]
-        case[leg2] = case[ct.transfer_from[leg2]]
-        return Identities(customer=customer, case=case, followup=followup & ~pending, opener=opener,
-                          unresolved=unresolved)
+        return self._cached("identities", day, lambda d: identities_of_day(self, d))

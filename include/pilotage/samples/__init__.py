@@ -1,4 +1,8 @@
-"""Writers that re-express the generator's default-layout files in vendor layouts.
+"""Vendor samples: the generator's default-layout files re-expressed in vendor layouts.
+
+One module per vendor, named like its layouts' prefix (``layouts/vendors/<vendor>__<export>.yml``):
+``amazon_connect``, ``genesys_cloud``, ``classic_acd``, ``avaya_cms``, ``zendesk``, ``salesforce``,
+``nice_iex``; ``defaults`` reads the default-layout files they start from.
 
 Each entry of :data:`VENDOR_SAMPLES` names a shipped vendor layout (``layouts/vendors/<name>.yml``),
 the canonical entity it fills, a writer ``(landing_dir, day, out_path) -> records written`` that
@@ -14,7 +18,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pilotage.samples import acd, crm, defaults, qa, wfm
+from pilotage.samples import (
+    amazon_connect,
+    avaya_cms,
+    classic_acd,
+    defaults,
+    genesys_cloud,
+    nice_iex,
+    salesforce,
+    zendesk,
+)
 
 
 @dataclass(frozen=True)
@@ -29,39 +42,39 @@ class VendorSample:
 
 
 def _connect_ctr(landing: Path, day: date, out: Path) -> int:
-    return acd.write_connect_ctr_stream(defaults.contacts(landing, day), out)
+    return amazon_connect.write_connect_ctr_stream(defaults.contacts(landing, day), out)
 
 
 def _genesys(landing: Path, day: date, out: Path) -> int:
-    return acd.write_genesys_conversations(defaults.contacts(landing, day), out)
+    return genesys_cloud.write_genesys_conversations(defaults.contacts(landing, day), out)
 
 
 def _tab_log(landing: Path, day: date, out: Path) -> int:
-    return acd.write_tab_call_log(defaults.contacts(landing, day), out)
+    return classic_acd.write_tab_call_log(defaults.contacts(landing, day), out)
 
 
 def _cms(landing: Path, day: date, out: Path) -> int:
-    return acd.write_cms_agent_split_interval(
+    return avaya_cms.write_cms_agent_split_interval(
         defaults.agent_intervals(landing, day), out, report_day=day.isoformat()
     )
 
 
 def _zendesk(landing: Path, day: date, out: Path) -> int:
-    return crm.write_zendesk_export(defaults.cases(landing, day), out)
+    return zendesk.write_zendesk_export(defaults.cases(landing, day), out)
 
 
 def _sf_report(landing: Path, day: date, out: Path) -> int:
-    return crm.write_salesforce_case_report(defaults.cases(landing, day), out)
+    return salesforce.write_salesforce_case_report(defaults.cases(landing, day), out)
 
 
 def _iex(landing: Path, day: date, out: Path) -> int:
-    return wfm.write_iex_schedule_adherence(
+    return nice_iex.write_iex_schedule_adherence(
         defaults.schedules(landing, day), defaults.roster(landing, day), out
     )
 
 
 def _connect_eval(landing: Path, day: date, out: Path) -> int:
-    return qa.write_connect_evaluations(defaults.evaluations(landing, day), out)
+    return amazon_connect.write_connect_evaluations(defaults.evaluations(landing, day), out)
 
 
 VENDOR_SAMPLES: dict[str, VendorSample] = {

@@ -1,5 +1,5 @@
-"""WFM schedules re-expressed as a NICE IEX-style schedule/adherence export (pipe-delimited,
-US dates, 12-hour clock, segment codes, adherence columns)."""
+"""WFM schedules as a NICE IEX-style schedule/adherence export (pipe-delimited, US dates,
+12-hour clock, segment codes, adherence columns), the shape ``nice_iex__schedule_adherence`` reads."""
 
 from __future__ import annotations
 

@@ -1,9 +1,32 @@
-"""QA evaluations re-expressed as Amazon Connect evaluation form output (JSON documents)."""
+"""Amazon Connect: contact records as Kinesis Firehose delivers them (acd,
+``amazon_connect__contact_records``) and evaluation form output documents (qa,
+``amazon_connect__evaluations`` / ``_answers``)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+
+def write_connect_ctr_stream(records: list[dict], path: Path, *, instance: str = "pilotage") -> int:
+    """CTRs as Kinesis Firehose delivers them to S3: JSON objects concatenated with no separator,
+    with the ARN and routing fields the default export leaves out."""
+    out = []
+    for rec in records:
+        rec = json.loads(json.dumps(rec))
+        rec.setdefault("AWSAccountId", "123456789012")
+        rec.setdefault("InstanceARN", f"arn:aws:connect:eu-west-3:123456789012:instance/{instance}")
+        if rec.get("Queue"):
+            rec["Queue"].setdefault(
+                "ARN",
+                f"arn:aws:connect:eu-west-3:123456789012:instance/{instance}"
+                f"/queue/{rec['Queue'].get('Name')}",
+            )
+        rec.setdefault("Recording", None)
+        out.append(json.dumps(rec, separators=(",", ":")))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(out), encoding="utf-8")
+    return len(out)
 
 
 def to_connect_evaluation(ev: dict) -> dict:

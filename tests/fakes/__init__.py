@@ -1,0 +1,1 @@
+"""Test doubles used by several test modules (import them as ``fakes.<module>``)."""
