@@ -8,7 +8,8 @@ Each entry of :data:`VENDOR_SAMPLES` names a shipped vendor layout (``layouts/ve
 the canonical entity it fills, a writer ``(landing_dir, day, out_path) -> records written`` that
 reads the day's default-layout files and writes that vendor's layout, and what the vendor cannot
 carry (contract columns it leaves NULL or fills differently, rows it does not hold). They feed
-the fake vendor APIs, the mapping round-trip tests and ``pilotage mapping sample``.
+the fake vendor APIs (``tests/fakes/vendors/``), the mapping round-trip tests and
+``pilotage mapping sample``.
 """
 
 from __future__ import annotations
