@@ -15,11 +15,11 @@ from pilotage.extract.config import ApiConfig
 from pilotage.extract.http import ExtractError
 from pilotage.extract.runner import extract
 from pilotage.extract.state import RunState
-from pilotage.extract.vendors import Window
 from pilotage.generator import generate
 from pilotage.ingest.layout_lookup import layout_of, load_layout
 from pilotage.ingest.reader import Delivered, read_file
 from pilotage.samples import defaults
+from pilotage.window import Window
 
 FIRST, LAST = date(2026, 10, 5), date(2026, 10, 8)  # generated days (Mon..Thu)
 START, END = date(2026, 10, 6), date(2026, 10, 8)  # the extracted window [Tue, Thu)
@@ -237,7 +237,7 @@ def test_zendesk_cursor_export_with_duplicates_and_faults(fake, generated, setti
     ids = [i for f in frames for i in f["case_id"]]
     assert len(ids) == len(set(ids)) and set(ids) == expected
     assert summary["duplicates_dropped"] > 0 and summary["outside_window"] > 0
-    window_start = int(Window(START, END).start_utc.timestamp())  # incremental from the run's window
+    window_start = int(Window.half_open(START, END).start_utc.timestamp())  # incremental from the run's window
     assert fake.requests_to("/incremental/")[0]["query"]["start_time"] == str(window_start)
 
 

@@ -20,9 +20,10 @@ from typing import Any
 from pilotage.extract import config as api_config
 from pilotage.extract.http import ApiClient, ExtractError
 from pilotage.extract.state import RunState
-from pilotage.extract.vendors import EXTRACTORS, Extractor, Window
+from pilotage.extract.vendors import EXTRACTORS, Extractor
 from pilotage.ingest.layout_lookup import LAYOUT_SELECTION_ENV, layout_selection
 from pilotage.settings import Settings
+from pilotage.window import Window
 
 log = logging.getLogger("pilotage.extract")
 
@@ -94,7 +95,7 @@ def extract(
             f"extracts for {source}; known: {known}"
         )
     check_layouts(cls, config.conn_id, layout_selection(settings.layouts))
-    window = Window(start, end_exclusive)
+    window = Window.half_open(start, end_exclusive, settings.time_zone)
     folder = settings.data_dir / "extract" / source / config.vendor / f"{start}_{end_exclusive}"
     run = RunState.open(folder, refresh=refresh)
     client = ApiClient(config, run.archive, **({"sleep": sleep} if sleep else {}))

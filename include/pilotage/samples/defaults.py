@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pilotage.settings import DEFAULT_TIME_ZONE
+from pilotage.generator.center import TIME_ZONE
 
-LOCAL_TZ = ZoneInfo(DEFAULT_TIME_ZONE)  # the simulated center, as the generator and vendor layouts
+LOCAL_TZ = ZoneInfo(TIME_ZONE)  # the simulated center, as the generator and vendor layouts
 
 
 def default_path(landing_dir: Path, source: str, name: str, day: date) -> Path:

@@ -9,16 +9,16 @@ and like the Connection's extra ``vendor``:
 * ``salesforce``: crm, SOQL Case query;
 * ``nice_iex``: wfm, exporter endpoints.
 
-``base`` holds what they share (``Window``, ``Extractor``, the paging loop, landing helpers);
+``base`` holds what they share (``Extractor``, the paging loop, landing helpers);
 :data:`EXTRACTORS` maps ``(source, vendor)`` to the extractor class the runner uses.
 """
 
 from __future__ import annotations
 
 from pilotage.extract.vendors import amazon_connect, genesys_cloud, nice_iex, salesforce, zendesk
-from pilotage.extract.vendors.base import Extractor, Window, registry
+from pilotage.extract.vendors.base import Extractor, registry
 
-__all__ = ["EXTRACTORS", "Extractor", "Window"]
+__all__ = ["EXTRACTORS", "Extractor"]
 
 EXTRACTORS = registry(
     (

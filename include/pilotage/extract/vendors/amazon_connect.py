@@ -47,7 +47,7 @@ class ConnectContactSearch(Extractor):
         return record.get("LastUpdateTimestamp") or ""
 
     def day_of(self, entity_key, record):
-        return local_day(record.get("InitiationTimestamp"))
+        return local_day(record.get("InitiationTimestamp"), self.window.zone)
 
     def render(self, entity_key, day, records):
         return jsonl(records)
@@ -87,7 +87,7 @@ class ConnectEvaluationListing(Extractor):
         return (record.get("metadata") or {}).get("evaluationSubmitTimestamp") or ""
 
     def day_of(self, entity_key, record):
-        return local_day((record.get("metadata") or {}).get("evaluationSubmitTimestamp"))
+        return local_day((record.get("metadata") or {}).get("evaluationSubmitTimestamp"), self.window.zone)
 
     def render(self, entity_key, day, records):
         return jsonl(records)

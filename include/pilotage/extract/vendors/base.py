@@ -10,37 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pilotage.extract.http import ApiClient, parse_json
 from pilotage.extract.state import RunState
-
-LOCAL_TZ = ZoneInfo("Europe/Paris")
-
-
-@dataclass(frozen=True)
-class Window:
-    """Business days [start, end) and their UTC bounds (local midnights, Europe/Paris)."""
-
-    start: date
-    end: date
-
-    @property
-    def start_utc(self) -> datetime:
-        return datetime.combine(self.start, time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
-
-    @property
-    def end_utc(self) -> datetime:
-        return datetime.combine(self.end, time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
-
-    def days(self) -> list[date]:
-        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days)]
-
-    def contains(self, day: date | None) -> bool:
-        return day is not None and self.start <= day < self.end
+from pilotage.window import Window
 
 
 def iso_ms(moment: datetime) -> str:
@@ -48,8 +24,8 @@ def iso_ms(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def local_day(text: str | None) -> date | None:
-    """Local business day of an ISO instant (``Z`` or offset)."""
+def local_day(text: str | None, zone: ZoneInfo) -> date | None:
+    """Business day, in ``zone``, of an ISO instant (``Z`` or offset)."""
     if not text:
         return None
     value = text.strip().replace("Z", "+00:00")
@@ -59,7 +35,7 @@ def local_day(text: str | None) -> date | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL_TZ).date()
+    return moment.astimezone(zone).date()
 
 
 PageHook = Callable[[int], None]

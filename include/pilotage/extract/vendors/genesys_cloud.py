@@ -85,7 +85,7 @@ class GenesysConversationJobs(Extractor):
         return record.get("conversationEnd") or ""
 
     def day_of(self, entity_key, record):
-        return local_day(record.get("conversationStart"))
+        return local_day(record.get("conversationStart"), self.window.zone)
 
     def render(self, entity_key, day, records):
         return json_document("conversations", records)

@@ -64,7 +64,7 @@ class SalesforceCaseQuery(Extractor):
         return record.get("LastModifiedDate") or ""
 
     def day_of(self, entity_key, record):
-        return local_day(record.get("CreatedDate"))
+        return local_day(record.get("CreatedDate"), self.window.zone)
 
     def render(self, entity_key, day, records):
         lines = [",".join(CASE_FIELDS)]

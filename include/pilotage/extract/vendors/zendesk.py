@@ -43,7 +43,7 @@ class ZendeskIncrementalTickets(Extractor):
         return (record.get("generated_timestamp") or 0, record.get("updated_at") or "")
 
     def day_of(self, entity_key, record):
-        return local_day(record.get("created_at"))
+        return local_day(record.get("created_at"), self.window.zone)
 
     def render(self, entity_key, day, records):
         # the landing name is the contract's (cases_YYYYMMDD.csv); the content is the vendor's
