@@ -48,8 +48,7 @@ def real(tmp_path_factory):
                 audiences = ["committee"] + (["supervisors"] if COMMITTEES[key].supervisor_tables
                                              else [])
                 for audience in audiences:
-                    pack = build_pack(con, key, period, "PRV_A", audience=audience,
-                                      dbt_project_dir=settings.dbt_project_dir)
+                    pack = build_pack(con, key, period, "PRV_A", audience=audience)
                     written[(key, audience)] = (pack, write_pack(pack, root / "packs", langs=("fr",)))
         finally:
             con.close()
