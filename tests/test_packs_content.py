@@ -177,6 +177,36 @@ def test_daily_numbers_equal_the_production_daily_mart(con, written):
         assert int(r["offered"]) == offered and float(r["service_level"]) == pytest.approx(sl, abs=1e-6)
 
 
+@pytest.mark.parametrize(("committee", "mart", "period_start"), [
+    ("production", "marts.mart_production_agents_weekly", "2026-10-26"),
+    ("quality", "marts.mart_quality_agents_monthly", "2026-10-01"),
+])
+def test_agent_tables_equal_the_agent_marts(committee, mart, period_start, con, written):
+    rows = read_csv(csv_folder(written[(committee, "supervisors")]), "agents")
+    names = list(rows[0])
+    expected = con.execute(f"select {', '.join(names)} from {mart} where provider_id = 'PRV_A' "
+                           "and period_start = ? order by agent_id", [period_start]).fetchall()
+    assert len(rows) == len(expected) == 2
+    for row, values in zip(rows, expected, strict=True):
+        for name, value in zip(names, values, strict=True):
+            if isinstance(value, str):
+                assert row[name] == value
+            else:
+                assert float(row[name]) == pytest.approx(value, abs=1e-6), name
+
+
+def test_cover_freshness_equals_the_load_status_mart(con, written):
+    rows = read_csv(csv_folder(written[("quality", "committee")]), "freshness")
+    expected = con.execute(
+        "select feed_id, count(case when load_status = 'loaded' then 1 end), "
+        "count(case when load_status = 'missing' then 1 end), "
+        "count(case when load_status = 'quarantined' then 1 end) from marts.mart_pipeline_load_status "
+        "where business_date between '2026-10-01' and '2026-10-31' group by 1 order by 1").fetchall()
+    assert [(r["entity"], int(r["days_loaded"]), int(r["days_missing"]), int(r["days_quarantined"]))
+            for r in rows] == expected
+    assert {r["days_not_processed"] for r in rows} == {"0"}
+
+
 def test_trend_recombines_components_never_averages_rates(con, written):
     rows = read_csv(csv_folder(written[("quality", "committee")]), "trend")
     october = next(r for r in rows if r["period"] == "2026-10" and r["kpi_id"] == "critical_error_rate")
