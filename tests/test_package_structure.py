@@ -20,8 +20,7 @@ from pilotage.extract.vendors import EXTRACTORS
 ROOT = Path(__file__).resolve().parents[1]
 INCLUDE = ROOT / "include"
 
-# Moved to tests/ by a parallel change (issue 12); remove this exemption once it has landed.
-EXEMPT = {"pilotage.packs.testing"}
+EXEMPT: set[str] = set()  # product modules allowed to be reached from tests only: none
 
 
 def _module_name(path: Path) -> str:

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from packs_fixture import build_fixture_warehouse
 from pilotage import airflow_local
 from pilotage.cli import build_parser, main
-from pilotage.packs.testing import build_fixture_warehouse
 from pilotage.settings import PROJECT_ROOT, Settings
 
 PACK_DAGS = {"pilotage_packs_weekly": ("production",),

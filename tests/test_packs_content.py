@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from packs_fixture import build_fixture_warehouse
 from pilotage.packs.build import COMMITTEES, build_pack
 from pilotage.packs.deliver import write_pack
-from pilotage.packs.testing import build_fixture_warehouse
 
 PERIODS = {"production": "2026-W44", "quality": "2026-10", "calibration": "2026-10",
            "steering": "2026-10", "strategic": "2026-H1"}
@@ -177,6 +177,36 @@ def test_daily_numbers_equal_the_production_daily_mart(con, written):
         assert int(r["offered"]) == offered and float(r["service_level"]) == pytest.approx(sl, abs=1e-6)
 
 
+@pytest.mark.parametrize(("committee", "mart", "period_start"), [
+    ("production", "marts.mart_production_agents_weekly", "2026-10-26"),
+    ("quality", "marts.mart_quality_agents_monthly", "2026-10-01"),
+])
+def test_agent_tables_equal_the_agent_marts(committee, mart, period_start, con, written):
+    rows = read_csv(csv_folder(written[(committee, "supervisors")]), "agents")
+    names = list(rows[0])
+    expected = con.execute(f"select {', '.join(names)} from {mart} where provider_id = 'PRV_A' "
+                           "and period_start = ? order by agent_id", [period_start]).fetchall()
+    assert len(rows) == len(expected) == 2
+    for row, values in zip(rows, expected, strict=True):
+        for name, value in zip(names, values, strict=True):
+            if isinstance(value, str):
+                assert row[name] == value
+            else:
+                assert float(row[name]) == pytest.approx(value, abs=1e-6), name
+
+
+def test_cover_freshness_equals_the_load_status_mart(con, written):
+    rows = read_csv(csv_folder(written[("quality", "committee")]), "freshness")
+    expected = con.execute(
+        "select feed_id, count(case when load_status = 'loaded' then 1 end), "
+        "count(case when load_status = 'missing' then 1 end), "
+        "count(case when load_status = 'quarantined' then 1 end) from marts.mart_pipeline_load_status "
+        "where business_date between '2026-10-01' and '2026-10-31' group by 1 order by 1").fetchall()
+    assert [(r["entity"], int(r["days_loaded"]), int(r["days_missing"]), int(r["days_quarantined"]))
+            for r in rows] == expected
+    assert {r["days_not_processed"] for r in rows} == {"0"}
+
+
 def test_trend_recombines_components_never_averages_rates(con, written):
     rows = read_csv(csv_folder(written[("quality", "committee")]), "trend")
     october = next(r for r in rows if r["period"] == "2026-10" and r["kpi_id"] == "critical_error_rate")
@@ -234,22 +264,22 @@ def test_a_providers_pack_holds_nothing_of_another_provider(key, written):
     assert "jane.doe@example.com" not in text and "customer" not in text.lower()
 
 
-def test_benchmark_is_anonymous_and_needs_three_providers(con, written):
+def test_benchmark_is_the_anonymous_mart_with_three_providers(con, written):
     rows = read_csv(csv_folder(written[("steering", "committee")]), "benchmark")
     assert rows and set(rows[0]) == {"kpi_id", "unit", "providers", "benchmark_mean", "benchmark_median"}
     assert all(r["providers"] == "3" for r in rows)
-    # with only two providers there is no benchmark at all
-    from pilotage.packs.periods import parse_period
-    from pilotage.packs.queries import Warehouse, benchmark
-
-    two = duckdb.connect(":memory:")
-    two.execute("create schema marts")
-    two.execute("create table marts.m (period_label varchar, provider_id varchar, site_id varchar, "
-                "kpi_id varchar, actual double)")
-    two.execute("insert into marts.m values ('2026-10', 'PRV_A', 'ALL', 'service_level', 0.8), "
-                "('2026-10', 'PRV_B', 'ALL', 'service_level', 0.7), "
-                "('2026-10', 'PRV_B', 'RBA', 'service_level', 0.7)")
-    assert benchmark(Warehouse(two), "marts.m", parse_period("month", "2026-10")).rows == []
+    expected = con.execute(
+        "select kpi_id, providers, benchmark_mean, benchmark_median from marts.mart_kpi_benchmark "
+        "where committee = 'steering' and period_start = '2026-10-01' and providers >= 3 "
+        "order by kpi_id").fetchall()
+    assert [(r["kpi_id"], int(r["providers"])) for r in rows] == [(k, n) for k, n, *_ in expected]
+    for r, (_k, _n, mean, median) in zip(rows, expected, strict=True):
+        assert float(r["benchmark_mean"]) == pytest.approx(mean, abs=1e-6)
+        assert float(r["benchmark_median"]) == pytest.approx(median, abs=1e-6)
+    # a row of the mart with fewer than 3 providers (the fixture breaks the mart's rule) is not shown
+    assert "occupancy" not in {r["kpi_id"] for r in rows}
+    strategic = read_csv(csv_folder(written[("strategic", "committee")]), "benchmark")
+    assert {r["kpi_id"] for r in strategic} == {"service_level", "qa_score", "csat", "cost_per_contact"}
 
 
 def test_agent_detail_only_in_supervisors_packs(written):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from packs_fixture import build_fixture_warehouse
 from pilotage.packs.build import build_pack
 from pilotage.packs.deliver import write_pack
-from pilotage.packs.testing import build_fixture_warehouse
 from pilotage.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration

@@ -49,8 +49,7 @@ def real(tmp_path_factory):
                 audiences = ["committee"] + (["supervisors"] if COMMITTEES[key].supervisor_tables
                                              else [])
                 for audience in audiences:
-                    pack = build_pack(con, key, period, "PRV_A", audience=audience,
-                                      dbt_project_dir=settings.dbt_project_dir)
+                    pack = build_pack(con, key, period, "PRV_A", audience=audience)
                     written[(key, audience)] = (pack, write_pack(pack, root / "packs", langs=("fr",)))
         finally:
             con.close()
@@ -145,3 +144,45 @@ def test_provider_a_packs_hold_nothing_of_provider_b_and_no_personal_data(real):
         assert not [t for t in other if t in text], key
         assert not [p for p in personal if p in text], key
         assert not [n for n in names if f">{n}<" in text or f",{n}," in text], key  # agents' names
+
+
+AGENTS_FROM_FACTS = {  # what the packs computed from the facts before the agent marts existed
+    "production": """select agent_id, min(site_id), min(team_id),
+                            count(case when staffed_seconds > 0 then 1 end), sum(contacts_handled),
+                            sum(handle_seconds) / nullif(sum(contacts_handled), 0), sum(staffed_seconds),
+                            sum(adherent_seconds) / nullif(sum(scheduled_open_seconds), 0),
+                            sum(unplanned_absence_seconds)
+                     from marts.fct_agent_days where provider_id = 'PRV_A'
+                          and business_date between '2026-10-26' and '2026-11-01'
+                     group by agent_id order by agent_id""",
+    "quality": """select agent_id, min(site_id), min(team_id), count(*), avg(score_percentage),
+                         count(case when has_critical_error then 1 end)
+                  from marts.fct_evaluations where provider_id = 'PRV_A'
+                       and business_date between '2026-10-01' and '2026-10-31'
+                       and agent_id is not null and not coalesce(is_calibration, false)
+                  group by agent_id order by agent_id""",
+}
+
+
+@pytest.mark.parametrize("committee", list(AGENTS_FROM_FACTS))
+def test_agent_marts_give_the_numbers_the_facts_gave(real, committee):
+    settings, written = real
+    pack, _ = written[(committee, "supervisors")]
+    expected = query(settings, AGENTS_FROM_FACTS[committee])
+    rows = pack.table("agents").rows
+    assert len(rows) == len(expected) > 0
+    for got, want in zip(rows, expected, strict=True):
+        assert got[:3] == tuple(want[:3])
+        for g, w in zip(got[3:], want[3:], strict=True):
+            assert (g is None and w is None) or g == pytest.approx(float(w), abs=1e-9)
+
+
+def test_cover_counts_equal_the_load_log(real):
+    settings, written = real
+    pack, _ = written[("production", "committee")]
+    expected = query(settings, "select entity, count(case when status = 'loaded' then 1 end), "
+                     "count(case when status <> 'loaded' then 1 end) from raw._load_log "
+                     "where business_date between ? and ? group by 1 order by 1", [FIRST, LAST])
+    got = [(r[0], r[2], r[3] + r[4]) for r in pack.cover.freshness.rows]
+    assert got == [tuple(e) for e in expected] and len(got) >= 4
+    assert pack.cover.data_as_of == LAST

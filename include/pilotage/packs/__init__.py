@@ -3,9 +3,11 @@
 Layers (one job each):
 
 * ``periods``  - ISO week / month / quarter / half-year labels and their days
-* ``queries``  - which warehouse rows (always ``provider_id = ?`` in SQL; anonymous benchmark)
+* ``queries``  - which mart rows (the ``marts`` schema only; always ``provider_id = ?`` in SQL;
+  anonymous benchmark): ``warehouse``, ``columns``, ``privacy``, ``tables``, ``levels``,
+  ``freshness``, ``definitions``
 * ``build``    - the committees' fixed table lists; the :class:`~pilotage.packs.model.Pack` model
-  with its cover (data freshness from ``raw._load_log``, definitions used)
+  with its cover (data freshness from ``mart_pipeline_load_status``, definitions used)
 * ``xlsx`` / ``csv`` / ``html`` - renderers; ``labels`` (fr/en), ``display``, ``sanitize``
   (formula injection)
 * ``deliver``  - folders, due packs for the DAGs, ``write_demo_packs`` for ``pilotage demo``

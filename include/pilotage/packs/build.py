@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
@@ -68,52 +67,13 @@ def period_for(committee_key: str, text: str) -> Period:
     return parse_period(committee(committee_key).grain, text)
 
 
-def dbt_var(dbt_project_dir: Path | None, name: str, default: str) -> str:
-    """A var of ``dbt_project.yml`` (the marts' default definitions), else ``default``."""
-    if dbt_project_dir is None or not (dbt_project_dir / "dbt_project.yml").exists():
-        return default
-    import yaml
-
-    data = yaml.safe_load((dbt_project_dir / "dbt_project.yml").read_text(encoding="utf-8")) or {}
-    value = (data.get("vars") or {}).get(name)
-    return str(value) if value else default
-
-
 # -- cover -------------------------------------------------------------------------------------
 
-def build_cover(wh: q.Warehouse, c: Committee, period: Period, provider_id: str,
-                dbt_project_dir: Path | None) -> Cover:
-    lines = q.load_log(wh, period)
-    entities = sorted({e for (e,) in wh.query("select distinct entity from raw._load_log", [])}) \
-        if wh.exists("raw._load_log") else []
-    by_entity: dict[str, dict] = {e: {} for e in entities}
-    for entity, day, status, *_ in lines:
-        by_entity.setdefault(entity, {})[day] = status
-    freshness_rows, issue_rows = [], []
-    for entity in sorted(by_entity):
-        days = by_entity[entity]
-        counts = Counter(days.values())
-        loaded = sorted(d for d, s in days.items() if s == "loaded")
-        not_processed = [d for d in period.days if d not in days]
-        freshness_rows.append((entity, entity.split("__")[0], counts["loaded"], counts["missing"],
-                               counts["quarantined"], len(not_processed),
-                               loaded[0] if loaded else None, loaded[-1] if loaded else None))
-    for entity, day, status, source_file, _sha, _rows, message in lines:
-        if status != "loaded":
-            issue_rows.append((day, entity, status, source_file, message))
-    issue_rows.sort(key=lambda r: (r[0], r[1]))
-    complete = [d for d in period.days
-                if entities and all(by_entity[e].get(d) == "loaded" for e in entities)]
-    as_of = max((day for _, day, *_ in lines), default=None)
-    default_variant = dbt_var(dbt_project_dir, "service_level_variant", q.SL_VARIANT_DEFAULT)
-    variant = q.service_level_variant(wh, [c.mart, STEERING_MART], period, provider_id,
-                                      default_variant)
-    definitions = [("service_level_variant", variant),
-                   ("abandon_rate_variant", dbt_var(dbt_project_dir, "abandon_rate_variant", "over_offered")),
-                   *[(f"definition:{kpi}", v) for kpi, v in
-                     q.definition_variants(wh, c.mart, period, provider_id)
-                     if kpi not in ("service_level", "abandon_rate")],
-                   ("rates_rule", "rates_rule_text"), ("rag_rule", "rag_rule_text")]
+def build_cover(wh: q.Warehouse, c: Committee, period: Period, provider_id: str) -> Cover:
+    """Data freshness (mart_pipeline_load_status) and definitions used (the marts'
+    definition_variant, mart_definitions_in_use) of the pack, with their fingerprint."""
+    lines = q.load_lines(wh, period)
+    definitions = q.definitions_used(wh, [c.mart, STEERING_MART], period, provider_id)
     digest = hashlib.sha256()
     for entity, day, status, _file, sha, rows, _msg in lines:
         digest.update(f"{entity}|{day}|{status}|{sha}|{rows}\n".encode())
@@ -122,13 +82,15 @@ def build_cover(wh: q.Warehouse, c: Committee, period: Period, provider_id: str,
     freshness = Table("freshness", [
         Column("entity"), Column("source"), Column("days_loaded", "int"), Column("days_missing", "int"),
         Column("days_quarantined", "int"), Column("days_not_processed", "int"),
-        Column("first_day", "date"), Column("last_day", "date")], freshness_rows)
+        Column("first_day", "date"), Column("last_day", "date")], q.feed_rows(wh, period))
+    issue_rows = q.issue_rows(wh, period)
     issues = Table("data_issues", [Column("business_date", "date"), Column("entity"), Column("status"),
                                    Column("source_file"), Column("message")], issue_rows,
                    note=None if issue_rows else "no_issues")
-    return Cover(data_as_of=as_of, days_expected=len(period.days), days_included=len(complete),
-                 definitions=definitions, fingerprint=digest.hexdigest(), freshness=freshness,
-                 issues=issues, sources=sorted({e.split("__")[0] for e in entities}))
+    return Cover(data_as_of=q.last_processed_day(wh, period), days_expected=len(period.days),
+                 days_included=q.complete_days(wh, period), definitions=definitions,
+                 fingerprint=digest.hexdigest(), freshness=freshness, issues=issues,
+                 sources=q.sources(wh))
 
 
 # -- derived tables ------------------------------------------------------------------------------
@@ -167,14 +129,6 @@ def targets_summary(scorecard: Table) -> Table:
     return Table("targets_summary", columns, rows)
 
 
-def _agents(wh: q.Warehouse, c: Committee, period: Period, provider_id: str) -> Table:
-    """Agent-level table (supervisors' packs only): the agent facts recombined over the period
-    (the committee marts stop at team level)."""
-    if c.key == "production":
-        return q.agents_from_agent_days(wh, period, provider_id)
-    return q.agents_from_evaluations(wh, period, provider_id)
-
-
 def _table(wh: q.Warehouse, c: Committee, key: str, period: Period, provider_id: str,
            built: dict[str, Table]) -> Table:
     if key == "scorecard":
@@ -187,25 +141,17 @@ def _table(wh: q.Warehouse, c: Committee, key: str, period: Period, provider_id:
         return q.kpi_table(wh, "qa_breakdown", c.mart, period, provider_id,
                            where="breakdown_type is not null and breakdown_type <> 'total'")
     if key == "bonus_malus":
-        return q.with_units(wh, q.detail_table(
-            wh, "bonus_malus", "marts.mart_steering_bonus_malus", period, provider_id,
-            preferred=("actual", "definition_variant", "is_measured", "band_min", "band_max",
-                       "band_description", "adjustment_pct", "invoice_amount_eur", "adjustment_eur"),
-            order_by=("kpi_id",)))
+        return q.bonus_malus(wh, period, provider_id)
     if key == "forecast":
         return q.volume_forecast(wh, period, provider_id)
     if key == "daily":
         return q.production_daily(wh, period, provider_id)
     if key == "intervals":
-        return q.detail_table(wh, "intervals", q.interval_source(wh), period, provider_id,
-                              preferred=("offered", "forecast_contacts", "answered", "abandoned",
-                                         "service_level", "answered_within_threshold", "sl_target",
-                                         "aht_seconds", "scheduled_agents", "erlang_required_agents"),
-                              order_by=("queue_name", "business_date", "interval_start_local", "site_id"))
+        return q.intervals(wh, period, provider_id)
     if key == "action_plan":
         return q.with_units(wh, q.action_plan(wh, period, provider_id))
     if key == "benchmark":
-        return q.benchmark(wh, c.mart, period)
+        return q.benchmark(wh, c.key, period)
     if key == "trend":
         # the strategic trend is monthly over 24 months, from the steering scorecard
         source, last = ((STEERING_MART, period_of("month", period.last)) if c.key == "strategic"
@@ -221,7 +167,7 @@ def _table(wh: q.Warehouse, c: Committee, key: str, period: Period, provider_id:
     if key == "targets_summary":
         return targets_summary(built["scorecard"])
     if key == "agents":
-        return _agents(wh, c, period, provider_id)
+        return q.agents(wh, c.key, period, provider_id)
     raise KeyError(key)
 
 
@@ -250,8 +196,7 @@ def _charts(c: Committee, tables: dict[str, Table]) -> list[Chart]:
 
 
 def build_pack(con: duckdb.DuckDBPyConnection, committee_key: str, period: Period | str,
-               provider_id: str, *, audience: str = "committee",
-               dbt_project_dir: Path | None = None) -> Pack:
+               provider_id: str, *, audience: str = "committee") -> Pack:
     """Read everything a pack needs from the warehouse (read-only) into a :class:`Pack`."""
     c = committee(committee_key)
     if isinstance(period, str):
@@ -273,5 +218,5 @@ def build_pack(con: duckdb.DuckDBPyConnection, committee_key: str, period: Perio
     tables = [built[k] for k in keys]
     return Pack(committee=c.key, period=period, provider_id=provider_id,
                 provider_name=providers[provider_id], audience=audience,
-                cover=build_cover(wh, c, period, provider_id, dbt_project_dir), tables=tables,
+                cover=build_cover(wh, c, period, provider_id), tables=tables,
                 charts=_charts(c, built), kpi_catalogue=wh.kpi_catalogue())

@@ -67,8 +67,7 @@ def read_packs(settings: Settings, requests: list[PackRequest]) -> list[Pack]:
         con = connect(settings.warehouse_path, read_only=True)
         try:
             for r in requests:
-                packs.append(build_pack(con, r.committee, r.period, r.provider_id, audience=r.audience,
-                                        dbt_project_dir=settings.dbt_project_dir))
+                packs.append(build_pack(con, r.committee, r.period, r.provider_id, audience=r.audience))
         finally:
             con.close()
     return packs

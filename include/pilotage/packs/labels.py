@@ -1,7 +1,7 @@
 """French and English labels of the packs: sheet and section titles, columns, KPIs, RAG words.
 
 Keys are the model's stable keys (table keys, column keys, kpi ids). KPI labels come first from
-the warehouse's KPI catalogue (``seeds.kpi_catalogue``: label_en / label_fr), then from here; an
+the warehouse's KPI dimension (``marts.dim_kpi``: label_en / label_fr), then from here; an
 unknown key is shown as itself, so a new mart column never breaks a pack."""
 
 from __future__ import annotations

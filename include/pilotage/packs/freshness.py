@@ -1,0 +1,77 @@
+"""The cover's data freshness, read from ``mart_pipeline_load_status`` (feed × business day):
+what was loaded, missing or quarantined in the period, the complete days, the as-of day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pilotage.packs.periods import Period
+from pilotage.packs.warehouse import Warehouse
+
+LOAD_STATUS_MART = "marts.mart_pipeline_load_status"
+IN_PERIOD = "business_date between ?::date and ?::date"
+
+
+def load_lines(wh: Warehouse, period: Period) -> list[tuple]:
+    """The period's lines: (feed, business_date, status, source_file, loaded_sha256, row_count,
+    message), sorted by feed and day."""
+    if not wh.exists(LOAD_STATUS_MART):
+        return []
+    return wh.query(
+        "select feed_id, business_date, load_status, source_file, loaded_sha256, row_count, message "
+        f"from {LOAD_STATUS_MART} where {IN_PERIOD} order by feed_id, business_date",
+        [period.first, period.last])
+
+
+def feed_rows(wh: Warehouse, period: Period) -> list[tuple]:
+    """Per feed the pipeline knows: (feed, source system, days loaded, missing, quarantined, not
+    processed, first and last day loaded) within the period."""
+    if not wh.exists(LOAD_STATUS_MART):
+        return []
+    return wh.query(
+        f"""with feeds as (select distinct feed_id, source_system from {LOAD_STATUS_MART}),
+                 lines as (select * from {LOAD_STATUS_MART} where {IN_PERIOD})
+            select feeds.feed_id, feeds.source_system,
+                   count(case when load_status = 'loaded' then 1 end),
+                   count(case when load_status = 'missing' then 1 end),
+                   count(case when load_status = 'quarantined' then 1 end),
+                   ? - count(lines.business_date),
+                   min(case when load_status = 'loaded' then lines.business_date end),
+                   max(case when load_status = 'loaded' then lines.business_date end)
+            from feeds left join lines on lines.feed_id = feeds.feed_id
+            group by feeds.feed_id, feeds.source_system order by feeds.feed_id""",
+        [period.first, period.last, len(period.days)])
+
+
+def issue_rows(wh: Warehouse, period: Period) -> list[tuple]:
+    """Every missing or quarantined feed-day of the period: (day, feed, status, file, reason)."""
+    if not wh.exists(LOAD_STATUS_MART):
+        return []
+    return wh.query(
+        f"select business_date, feed_id, load_status, source_file, message from {LOAD_STATUS_MART} "
+        f"where {IN_PERIOD} and load_status <> 'loaded' order by business_date, feed_id",
+        [period.first, period.last])
+
+
+def complete_days(wh: Warehouse, period: Period) -> int:
+    """Days of the period on which every known feed is loaded."""
+    if not wh.exists(LOAD_STATUS_MART):
+        return 0
+    return wh.query(f"select count(distinct business_date) from {LOAD_STATUS_MART} "
+                    f"where {IN_PERIOD} and is_day_complete", [period.first, period.last])[0][0]
+
+
+def sources(wh: Warehouse) -> list[str]:
+    """Source systems of the known feeds, sorted."""
+    if not wh.exists(LOAD_STATUS_MART):
+        return []
+    return [s for (s,) in wh.query(f"select distinct source_system from {LOAD_STATUS_MART} order by 1", [])]
+
+
+def last_processed_day(wh: Warehouse, period: Period | None = None) -> date | None:
+    """Latest business day the pipeline processed (loaded, missing or quarantined alike), within
+    ``period`` when given."""
+    if not wh.exists(LOAD_STATUS_MART):
+        return None
+    where, params = (f"where {IN_PERIOD}", [period.first, period.last]) if period else ("", [])
+    return wh.query(f"select max(business_date) from {LOAD_STATUS_MART} {where}", params)[0][0]
