@@ -10,6 +10,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from pilotage import hash_key
 from pilotage.settings import Settings
 from pilotage.warehouse import writer_lock
 
@@ -33,7 +34,8 @@ def dbt_build(settings: Settings, date_from: date | None = None, date_to: date |
               extra_args: list[str] | None = None, late_days: int = LATE_ARRIVAL_DAYS) -> None:
     """``dbt build`` with vars ``date_from``/``date_to`` (inclusive) so incremental marts rebuild
     only those business days (``date_from`` moved back by ``late_days`` for late survey answers
-    and evaluations); output is streamed to the log. Holds the warehouse writer lock."""
+    and evaluations); output is streamed to the log. Holds the warehouse writer lock. The customer
+    hash key (:mod:`pilotage.hash_key`) reaches dbt through its environment only."""
     variables = {}
     if date_from and date_to:
         date_from = date_from - timedelta(days=late_days)
@@ -41,7 +43,11 @@ def dbt_build(settings: Settings, date_from: date | None = None, date_to: date |
     project = settings.dbt_project_dir
     cmd = [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),
            "--vars", json.dumps(variables), *(extra_args or [])]
-    env = {**os.environ, "PILOTAGE_WAREHOUSE": str(settings.warehouse_path)}
+    key, _where = hash_key.resolve(settings.data_dir)
+    env = {**os.environ, "PILOTAGE_WAREHOUSE": str(settings.warehouse_path),
+           # the customer hash key: read by the dbt-duckdb plugin, scrubbed from dbt's logs
+           hash_key.DBT_ENV_VAR: key}
+    env.pop(hash_key.ENV_VAR, None)
     env.setdefault("DBT_TARGET_PATH", str(settings.data_dir / "dbt" / "target"))
     env.setdefault("DBT_LOG_PATH", str(settings.data_dir / "dbt" / "logs"))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
