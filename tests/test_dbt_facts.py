@@ -30,8 +30,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pilotage.warehouse import ensure_raw_schema
 from conftest import customer_key
+from pilotage.warehouse import ensure_raw_schema
 from test_dbt_build import audit, insert, read_rows, run_dbt
 
 pytestmark = pytest.mark.integration

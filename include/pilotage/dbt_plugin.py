@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from dbt.adapters.duckdb.plugins import BasePlugin
+
 from pilotage.hash_key import DBT_ENV_VAR, ENV_VAR, keyed_hash
 
 FUNCTION_NAME = "pilotage_keyed_hash"
