@@ -12,6 +12,9 @@ from pathlib import Path
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="pilotage-test-airflow-"))
 os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME / 'airflow.db'}"
+# The customer hash key of every dbt build of the session (tests compute expected keys with it).
+TEST_HASH_KEY = "pilotage-test-hash-key"
+os.environ["PILOTAGE_HASH_KEY"] = TEST_HASH_KEY
 
 import pytest  # noqa: E402  (after the Airflow env above)
 from pilotage.settings import Settings  # noqa: E402
@@ -35,6 +38,13 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
                 "PILOTAGE_WAREHOUSE"):
         monkeypatch.delenv(var, raising=False)
     return Settings.from_env()
+
+
+def customer_key(value: str) -> str:
+    """The staged customer_key / case_number of a raw id under the session's test key."""
+    from pilotage.hash_key import keyed_hash
+
+    return keyed_hash(TEST_HASH_KEY, value)
 
 
 def query(settings: Settings, sql: str, params=()) -> list[tuple]:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import customer_key
 from pilotage.ingest.raw_schema import ensure_raw_schema
 
 pytestmark = pytest.mark.integration
@@ -288,7 +289,7 @@ def test_fct_contacts_matches_hand_computed_rows(built: dict) -> None:
     ]
     # fmt: on
     keys = read_rows(built["warehouse"], "select distinct customer_key from marts.fct_contacts")
-    assert keys == [(hashlib.md5(b"CUS1").hexdigest(),)]
+    assert keys == [(customer_key("CUS1"),)]
 
 
 def test_mart_production_daily_matches_hand_computed_rows(built: dict) -> None:

@@ -115,6 +115,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
              f"~{args.contacts_per_day} contacts/day) into {settings.landing_dir}")
     generate(settings.landing_dir, first, last, seed=args.seed,
              contacts_per_day=args.contacts_per_day, progress=progress)
+    from pilotage import hash_key
+
+    _key, key_source = hash_key.resolve(settings)  # generated (0600) when none is set
+    progress(f"customer hash key (HMAC of customer ids and case numbers): {key_source}")
     progress(f"2/4 preparing the Airflow metadata DB in {settings.airflow_home}")
     airflow_local.ensure_metadata_db(settings)
     dag = airflow_local.load_dag(settings)
@@ -129,6 +133,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(f"\nWarehouse: {settings.warehouse_path}")
     print(f"Landing folder (sample exports): {settings.landing_dir}")
     print(f"Quarantine: {settings.quarantine_dir}   Airflow home: {settings.airflow_home}")
+    print(f"Customer hash key: {key_source}")
     print(f"\nLast week ({week_first} .. {week_last}), per provider:")
     print(format_table(provider_kpis(settings.warehouse_path, week_first, week_last)))
     from pilotage.packs.deliver import write_demo_packs

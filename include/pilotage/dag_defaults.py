@@ -52,11 +52,12 @@ def airflow_settings() -> Settings:
 
 
 def with_airflow_connections(settings: Settings) -> Settings:
-    """``settings`` plus the Connections they need: ``pilotage_drop`` when a file drop is set
-    (looked up only then, so runs without a drop never ask for it)."""
+    """``settings`` plus the Connections they need: ``pilotage_hash_key`` unless the key is in the
+    environment, ``pilotage_drop`` when a file drop is set (looked up only then)."""
+    wanted = ["pilotage_hash_key"] if not settings.hash_key else []  # the customer hash key's secret
     if settings.drop.get("PILOTAGE_DROP_URL"):
-        return settings.with_connections(airflow_connections(DROP_CONNECTION))
-    return settings
+        wanted.append(DROP_CONNECTION)
+    return settings.with_connections(airflow_connections(*wanted)) if wanted else settings
 
 
 def on_failure(context) -> None:

@@ -77,6 +77,10 @@ class Settings:
     layouts: str = ""  # PILOTAGE_LAYOUTS: entity -> vendor layout, JSON or key=name,key=name
     drop: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # PILOTAGE_DROP_*
     time_zone: str = DEFAULT_TIME_ZONE
+    # PILOTAGE_HASH_KEY: secret of the keyed customer hash (see pilotage.hash_key); kept out of repr
+    hash_key: str | None = field(default=None, repr=False)
+    # PILOTAGE_LOCK_TIMEOUT_SECONDS: how long a writer waits for the warehouse lock
+    lock_timeout_seconds: float = 600.0
     # conn id -> the Connection's fields (conn_type, host, login, password, port, extra), given
     # by the caller that can read Connections (``dag_defaults.airflow_connections``); secrets
     connections: Mapping[str, Mapping[str, Any]] = field(
@@ -111,6 +115,8 @@ class Settings:
             layouts=values.get(LAYOUTS_ENV, "").strip(),
             drop=MappingProxyType({key: values[key] for key in DROP_KEYS if key in values}),
             time_zone=center_time_zone(values),
+            hash_key=values.get("PILOTAGE_HASH_KEY") or None,
+            lock_timeout_seconds=float(values.get("PILOTAGE_LOCK_TIMEOUT_SECONDS") or 600.0),
             connections=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in (connections or {}).items()}),
         )
 
@@ -125,13 +131,21 @@ class Settings:
         return cls.build()
 
 
-def subprocess_env(extra: Mapping[str, str], defaults: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for a child process: this one's, plus ``defaults`` where unset, plus ``extra``."""
-    env = dict(os.environ)
+def subprocess_env(extra: Mapping[str, str], defaults: Mapping[str, str] | None = None,
+                   drop: tuple[str, ...] = ()) -> dict[str, str]:
+    """The environment for a child process: this one's less ``drop``, plus ``defaults`` where
+    unset, plus ``extra``."""
+    env = {key: value for key, value in os.environ.items() if key not in drop}
     for key, value in (defaults or {}).items():
         env.setdefault(key, value)
     env.update(extra)
     return env
+
+
+def secret_from_environment(name: str) -> str | None:
+    """A secret a parent process handed to this one in its environment (e.g. the hash key dbt's
+    plugin reads from ``DBT_ENV_SECRET_PILOTAGE_HASH_KEY``)."""
+    return os.environ.get(name) or None
 
 
 def export_defaults(values: Mapping[str, str]) -> None:

@@ -9,6 +9,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from pilotage import hash_key
 from pilotage.settings import Settings, subprocess_env
 from pilotage.warehouse import writer_lock
 from pilotage.window import Window
@@ -43,14 +44,17 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     project = settings.dbt_project_dir
     cmd = [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),
            "--vars", json.dumps(variables), *(extra_args or [])]
-    env = subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path)}, defaults={
+    key, _where = hash_key.resolve(settings)
+    env = subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path),
+                          # the customer hash key: read by the dbt-duckdb plugin, scrubbed from dbt's logs
+                          hash_key.DBT_ENV_VAR: key}, defaults={
         "DBT_TARGET_PATH": str(settings.data_dir / "dbt" / "target"),
         "DBT_LOG_PATH": str(settings.data_dir / "dbt" / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    })
+    }, drop=(hash_key.ENV_VAR,))
     log.info("running: %s", " ".join(cmd))
     tail: list[str] = []
-    with writer_lock(settings.warehouse_path):
+    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env=env, cwd=project)
         assert proc.stdout is not None

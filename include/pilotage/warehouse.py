@@ -5,25 +5,69 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
+import socket
+import sys
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 
+class WriterLockTimeout(RuntimeError):
+    """Another process held the warehouse writer lock for longer than the timeout."""
+
+
+DEFAULT_LOCK_TIMEOUT_SECONDS = 600.0
+_LOCK_POLL_SECONDS = 0.2
+
+
+def _holder_line() -> str:
+    command = " ".join(sys.argv) or sys.executable
+    since = datetime.now(UTC).isoformat(timespec="seconds")
+    return f"pid={os.getpid()} host={socket.gethostname()} since={since} command={command}\n"
+
+
 @contextlib.contextmanager
-def writer_lock(warehouse: Path) -> Iterator[None]:
+def writer_lock(warehouse: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock beside the warehouse file while writing (one writer per file).
 
     Airflow's 1-slot ``duckdb_writer`` pool serializes tasks; this lock also covers the CLI and any
-    process outside Airflow."""
+    process outside Airflow. The holder writes its pid, host, command and start time into the lock
+    file; a waiter gives up after ``timeout`` seconds (callers pass
+    ``settings.lock_timeout_seconds``) with
+    :class:`WriterLockTimeout` naming the holder."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     lock_path = warehouse.with_suffix(warehouse.suffix + ".lock")
-    with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    wait = DEFAULT_LOCK_TIMEOUT_SECONDS if timeout is None else timeout
+    deadline = time.monotonic() + wait
+    # "a+": opening must not truncate the holder's line before the lock is ours
+    with open(lock_path, "a+") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown holder"
+                    raise WriterLockTimeout(
+                        f"warehouse writer lock {lock_path} still held after {wait:g} s by {holder}; "
+                        "if that process is gone or stuck, stop it (the lock is released when it "
+                        "exits) — PILOTAGE_LOCK_TIMEOUT_SECONDS sets the wait") from None
+                time.sleep(min(_LOCK_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
         try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(_holder_line())
+            handle.flush()
             yield
         finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

@@ -20,6 +20,29 @@ def delivery_path(landing_dir: Path, ent: Entity, day: date) -> Path:
     return landing_dir / ent.source / ent.file_glob.format(yyyymmdd=day.strftime("%Y%m%d"))
 
 
+def refusal(path: Path, landing_dir: Path) -> str | None:
+    """Why a delivered path must not be read, or None. A symbolic link (at the file or at any
+    folder between the landing folder and it) or a path resolving outside the landing folder is
+    refused without reading its target: a drop could otherwise make the pipeline copy any file
+    the process can read into the archive and quarantine."""
+    root = landing_dir.resolve()
+    try:
+        relative = path.relative_to(landing_dir)
+    except ValueError:
+        return f"{path} is not inside the landing folder {landing_dir}"
+    current = landing_dir
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return (f"{current.name} in the landing folder is a symbolic link "
+                    f"({current.relative_to(landing_dir)}); links are refused, their target is not read")
+    if not path.resolve().is_relative_to(root):
+        return f"{relative} resolves outside the landing folder; refused, not read"
+    if path.exists() and not path.is_file():
+        return f"{relative} is not a regular file; refused, not read"
+    return None
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

@@ -56,33 +56,42 @@ def land(source: str, window: Window, settings: Settings) -> list[dict[str, Any]
         for day in window.days():
             path = landing.delivery_path(settings.landing_dir, ent, day)
             item: dict[str, Any] = {"entity": ent.key, "day": day.isoformat(), "name": path.name}
-            if path.exists():
+            refused = landing.refusal(path, settings.landing_dir)
+            if refused:
+                item.update(status="refused", message=f"{path.name} ({ent.key}, {day}): {refused}")
+                _write_reason(settings, source, item, item["message"])
+            elif path.exists():
                 sha = landing.sha256_of(path)
                 archived = landing.archive_file(path, settings.archive_dir, source, day, sha)
                 item.update(status="delivered", file=str(archived), sha256=sha)
             else:
                 item.update(status="missing")
             manifest.append(item)
-    delivered = sum(1 for m in manifest if m["status"] == "delivered")
-    log.info("%s: %d file(s) delivered, %d missing for %s..%s", source, delivered,
-             len(manifest) - delivered, window.start, window.end)
+    count = {s: sum(1 for m in manifest if m["status"] == s) for s in ("delivered", "missing", "refused")}
+    log.info("%s: %d file(s) delivered, %d missing, %d refused for %s..%s", source, count["delivered"],
+             count["missing"], count["refused"], window.start, window.end)
     return manifest
 
 
-def _quarantine(settings: Settings, source: str, item: dict[str, Any], reason: str) -> None:
+def _write_reason(settings: Settings, source: str, item: dict[str, Any], reason: str) -> Path:
     folder = settings.quarantine_dir / source / item["day"]
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / item["name"]
-    if not target.exists():
-        target.write_bytes(Path(item["file"]).read_bytes())
     (folder / f"{item['name']}.{item['entity']}.reason.txt").write_text(reason + "\n", encoding="utf-8")
     log.error("QUARANTINED %s (%s, %s): %s", item["name"], item["entity"], item["day"], reason)
+    return folder
+
+
+def _quarantine(settings: Settings, source: str, item: dict[str, Any], reason: str) -> None:
+    target = _write_reason(settings, source, item, reason) / item["name"]
+    if not target.exists():
+        target.write_bytes(Path(item["file"]).read_bytes())
 
 
 def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
-    """Decide for every entity/day: ``load``, ``skip`` (same file already loaded), ``quarantine``
-    or ``missing``. Bad files are copied to the quarantine folder with the reason."""
-    with writer_lock(settings.warehouse_path):
+    """Decide for every entity/day: ``load``, ``skip`` (same file already loaded), ``quarantine``,
+    ``missing`` or ``refused`` (a link or a path leaving the landing folder, never read). Bad
+    files are copied to the quarantine folder with the reason."""
+    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         con = connect(settings.warehouse_path)
         try:
             ensure_raw_schema(con)
@@ -94,8 +103,8 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) ->
     by_entity: dict[str, list[dict[str, Any]]] = {}
     for item in manifest:
         day = date.fromisoformat(item["day"])
-        if item["status"] == "missing":
-            decisions.append({**item, "action": "missing"})
+        if item["status"] in ("missing", "refused"):
+            decisions.append({**item, "action": item["status"]})
         elif loaded[item["entity"]].get(day) == item["sha256"]:
             decisions.append({**item, "action": "skip"})
         else:
@@ -155,8 +164,9 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
 
 def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> dict[str, int]:
     """Apply the decisions in the warehouse: one transaction per entity, a day replaces itself."""
-    summary = {"loaded_days": 0, "rows": 0, "quarantined": 0, "missing": 0, "unchanged": 0}
-    with writer_lock(settings.warehouse_path):
+    summary = {"loaded_days": 0, "rows": 0, "quarantined": 0, "missing": 0, "refused": 0,
+               "unchanged": 0}
+    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         con = connect(settings.warehouse_path)
         try:
             ensure_raw_schema(con)
@@ -185,6 +195,12 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
                             loader.record(con, ent.key, day, status="missing",
                                           message=f"no {d['name']} in the landing folder")
                         summary["missing"] += 1
+                    elif d["action"] == "refused":
+                        # recorded as quarantined (what every reader of the log knows); nothing
+                        # was read, so the quarantine folder holds only the reason
+                        loader.record(con, ent.key, day, status="quarantined", source_file=d["name"],
+                                      message=d["message"])
+                        summary["refused"] += 1
                     elif d["action"] == "skip":
                         summary["unchanged"] += 1
                 con.execute("commit")

@@ -63,7 +63,7 @@ def read_packs(settings: Settings, requests: list[PackRequest]) -> list[Pack]:
     from pilotage.warehouse import connect, writer_lock
 
     packs = []
-    with writer_lock(settings.warehouse_path):
+    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         con = connect(settings.warehouse_path, read_only=True)
         try:
             for r in requests:
@@ -78,7 +78,7 @@ def warehouse_facts(settings: Settings) -> tuple[date | None, list[str]]:
     from pilotage.packs.queries import Warehouse, last_processed_day
     from pilotage.warehouse import connect, writer_lock
 
-    with writer_lock(settings.warehouse_path):
+    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         con = connect(settings.warehouse_path, read_only=True)
         try:
             wh = Warehouse(con)

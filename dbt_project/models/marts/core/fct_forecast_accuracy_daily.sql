@@ -13,7 +13,8 @@
     MAPE = mean of |actual - forecast| / actual over the intervals with actual > 0 (intervals
     with no contact have no percentage error); WAPE = sum |actual - forecast| / sum actual over
     every interval (robust to near-zero intervals). AHT accuracy compares the actual handle
-    time per answered contact with the forecast AHT weighted by forecast volume. -#}
+    time per answered contact with the forecast AHT weighted by forecast volume. Double sums are
+    exact_sum()s, so a rebuild of the same window gives the same bits. -#}
 
 with
 
@@ -56,12 +57,12 @@ daily as (
         count(*) as intervals_count,
         count(absolute_percentage_error) as intervals_with_actual,
         sum(actual_contacts) as actual_contacts,
-        sum(forecast_contacts) as forecast_contacts,
-        sum(abs_error) as interval_abs_error,
-        coalesce(sum(absolute_percentage_error), 0) as interval_ape_sum,
+        {{ exact_sum('forecast_contacts') }} as forecast_contacts,
+        {{ exact_sum('abs_error') }} as interval_abs_error,
+        coalesce({{ exact_sum('absolute_percentage_error') }}, 0) as interval_ape_sum,
         sum(answered) as answered,
         sum(handle_seconds) as handle_seconds,
-        sum(forecast_workload_seconds) as forecast_workload_seconds
+        {{ exact_sum('forecast_workload_seconds') }} as forecast_workload_seconds
 
     from interval_errors
     group by queue_name, provider_id, site_id, channel, business_date

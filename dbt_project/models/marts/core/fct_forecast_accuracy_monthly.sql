@@ -21,16 +21,16 @@ monthly as (
         {{ dbt.date_trunc('month', 'business_date') }} as month,
         count(*) as days_count,
         count(case when actual_contacts > 0 then 1 end) as days_with_actual,
-        sum(case when actual_contacts > 0 then abs_error / actual_contacts else 0 end) as daily_ape_sum,
+        {{ exact_sum('case when actual_contacts > 0 then abs_error / actual_contacts else 0 end') }} as daily_ape_sum,
         sum(actual_contacts) as actual_contacts,
-        sum(forecast_contacts) as forecast_contacts,
+        {{ exact_sum('forecast_contacts') }} as forecast_contacts,
         sum(intervals_count) as intervals_count,
         sum(intervals_with_actual) as intervals_with_actual,
-        sum(interval_abs_error) as interval_abs_error,
-        sum(interval_ape_sum) as interval_ape_sum,
+        {{ exact_sum('interval_abs_error') }} as interval_abs_error,
+        {{ exact_sum('interval_ape_sum') }} as interval_ape_sum,
         sum(answered) as answered,
         sum(handle_seconds) as handle_seconds,
-        sum(forecast_workload_seconds) as forecast_workload_seconds
+        {{ exact_sum('forecast_workload_seconds') }} as forecast_workload_seconds
 
     from daily
     group by queue_name, provider_id, site_id, channel, {{ dbt.date_trunc('month', 'business_date') }}

@@ -1,3 +1,7 @@
+{#- customer ids and case numbers leave raw as keyed hashes (macro keyed_hash); a table, so
+    the views built on it do not need the hash function outside dbt -#}
+{{ config(materialized='table') }}
+
 with
 
 source as (
@@ -24,8 +28,8 @@ renamed as (
         initial_contact_id,
         queue_name,
         agent_username,
-        {{ dbt.hash("nullif(customer_id, '')") }} as customer_key,
-        case_number,
+        {{ keyed_hash("nullif(customer_id, '')") }} as customer_key,
+        {{ keyed_hash("nullif(case_number, '')") }} as case_number,
 
         -- attributes
         channel,

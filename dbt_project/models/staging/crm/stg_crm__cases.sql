@@ -1,3 +1,7 @@
+{#- customer ids and case numbers leave raw as keyed hashes (macro keyed_hash); a table, so
+    the views built on it do not need the hash function outside dbt -#}
+{{ config(materialized='table') }}
+
 with
 
 source as (
@@ -23,8 +27,8 @@ renamed as (
     select
         -- ids
         case_id,
-        case_number,
-        {{ dbt.hash("nullif(customer_id, '')") }} as customer_key,
+        {{ keyed_hash("nullif(case_number, '')") }} as case_number,
+        {{ keyed_hash("nullif(customer_id, '')") }} as customer_key,
         account_id,
         origin_contact_id,
 

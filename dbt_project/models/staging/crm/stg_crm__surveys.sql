@@ -1,3 +1,7 @@
+{#- customer ids and case numbers leave raw as keyed hashes (macro keyed_hash); a table, so
+    the views built on it do not need the hash function outside dbt -#}
+{{ config(materialized='table') }}
+
 with
 
 source as (
@@ -22,7 +26,7 @@ renamed as (
         -- ids
         survey_id,
         contact_id,
-        case_number,
+        {{ keyed_hash("nullif(case_number, '')") }} as case_number,
 
         -- answer
         question,
