@@ -18,7 +18,7 @@ for line in open(source, encoding="utf-8").read().splitlines():
     key, sep, value = line.partition("=")
     if sep and not line.startswith("#") and value == "":
         value = (base64.urlsafe_b64encode(os.urandom(32)).decode() if key == "AIRFLOW_FERNET_KEY"
-                 else secrets.token_urlsafe(32))
+                 else secrets.token_urlsafe(64))
         line = f"{key}={value}"
     lines.append(line)
 open(target, "w", encoding="utf-8").write("\n".join(lines) + "\n")

@@ -26,6 +26,8 @@ from deploy_topology import (
     INIT_SCRIPT,
     PROJECT_ROOT,
     SERVICES,
+    SHARED_SETTINGS,
+    VOLUMES,
     Process,
     free_port,
     start,
@@ -67,12 +69,14 @@ def _services_or_skip() -> tuple[object, object]:
 
 def _empty_redis_db() -> int:
     """A Redis DB number nobody uses right now (the broker's queues are then ours alone)."""
+    import random
+
     import redis
 
-    for number in range(15, 0, -1):
-        if redis.Redis(*REDIS, db=number).dbsize() == 0:
-            return number
-    pytest.skip("no empty Redis database (1..15) for the test's Celery broker")
+    empty = [n for n in range(1, 16) if redis.Redis(*REDIS, db=n).dbsize() == 0]
+    if not empty:
+        pytest.skip("no empty Redis database (1..15) for the test's Celery broker")
+    return random.choice(empty)  # another test run on this Redis picks another one, most likely
 
 
 class Api:
@@ -119,8 +123,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 def _start_deployment(root: Path, db: str, redis_db: int, procs: list[Process]) -> dict:
     api_port = free_port()
-    home, logs, volumes = root / "airflow", root / "logs", root / "volumes"
-    for folder in (home, logs, volumes):
+    home, volumes = root / "airflow", root / "volumes"
+    logs = volumes / "logs"
+    for folder in (home, volumes, logs):
         folder.mkdir()
     metadata = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{db}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "PILOTAGE_"))}
@@ -139,7 +144,7 @@ def _start_deployment(root: Path, db: str, redis_db: int, procs: list[Process]) 
         "AIRFLOW__API__PORT": str(api_port),
         "AIRFLOW__API__WORKERS": "1",
         "AIRFLOW__CORE__FERNET_KEY": Fernet.generate_key().decode(),
-        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(64),  # HS512 wants >= 64 bytes
         "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "auth" / "passwords.json"),
@@ -147,7 +152,8 @@ def _start_deployment(root: Path, db: str, redis_db: int, procs: list[Process]) 
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(logs),
+        # the compose file's named volumes, as folders (DAGs read the Variables, then these)
+        **{var: str(volumes / volume) for var, volume in VOLUMES.items()},
         "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
         "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
@@ -157,6 +163,7 @@ def _start_deployment(root: Path, db: str, redis_db: int, procs: list[Process]) 
         "GX_ANALYTICS_ENABLED": "false",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     })
+    assert set(SHARED_SETTINGS) <= set(env)
     # the committed Variables, with the containers' volume root replaced by this test's folder
     settings = root / "settings"
     settings.mkdir()
@@ -242,7 +249,7 @@ def runs(deployment: dict) -> dict:
     def daily_done():
         states = [api("GET", f"/dags/pilotage_daily/dagRuns/{rid}")["state"] for rid in run_ids]
         if "failed" in states:
-            pytest.fail(f"pilotage_daily runs {dict(zip(run_ids, states))}: "
+            pytest.fail(f"pilotage_daily runs {dict(zip(run_ids, states, strict=True))}: "
                         f"{_task_states(api, 'pilotage_daily', run_ids)}")
         return all(s == "success" for s in states)
 
