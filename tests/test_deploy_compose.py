@@ -147,3 +147,16 @@ def test_docker_compose_accepts_the_file_with_a_generated_env(tmp_path: Path) ->
         assert service["command"] == args
         assert service["environment"]["AIRFLOW__CORE__EXECUTOR"] == EXECUTOR
         assert "${" not in service["environment"]["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+
+
+def test_dockerfile_installs_the_locked_stack_as_a_non_root_user() -> None:
+    text = (PROJECT_ROOT / "Dockerfile").read_text()
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    uv_version = next(line.split(":=")[1].strip() for line in makefile.splitlines() if line.startswith("UV_VERSION"))
+    assert f"ARG UV_VERSION={uv_version}" in text  # the same uv as `make install`
+    syncs = [line for line in text.splitlines() if "uv sync" in line]
+    assert syncs and all("--frozen" in line and "--extra deploy" in line for line in syncs)
+    assert "USER ${AIRFLOW_UID}" in text and "ARG AIRFLOW_UID=50000" in text
+    for folder in ("include/", "dags/", "plugins/", "dbt_project/", "expectations/", "deploy/", "scripts/"):
+        assert f"COPY {folder} {folder}" in text, folder
+    assert ".env" in (PROJECT_ROOT / ".dockerignore").read_text().split()  # secrets stay out of the image

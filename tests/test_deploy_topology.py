@@ -171,6 +171,10 @@ def _start_deployment(root: Path, db: str, redis_db: int, procs: list[Process]) 
     (settings / "variables.yaml").write_text(
         (PROJECT_ROOT / "deploy" / "variables.yaml").read_text().replace("/opt/pilotage/volumes", str(volumes)))
     env["PILOTAGE_AIRFLOW_SETTINGS_DIR"] = str(settings)
+    connections = root / "connections.yaml"  # an operator's (secret) file, imported by airflow-init
+    connections.write_text("pilotage_deploy_probe:\n  conn_type: http\n  host: https://vendor.invalid\n"
+                           "  password: not-a-real-token\n")
+    env["PILOTAGE_CONNECTIONS_FILE"] = str(connections)
 
     init = subprocess.run(["bash", INIT_SCRIPT], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
                           timeout=600)
@@ -352,3 +356,16 @@ def test_dags_carry_their_docs(deployment: dict, runs: dict) -> None:
     for dag_id in ("pilotage_daily", *PACK_DAGS):
         details = api("GET", f"/dags/{dag_id}/details")
         assert details["doc_md"] and dag_id in details["doc_md"], dag_id
+
+
+def test_init_applied_the_pool_variables_and_connections(deployment: dict) -> None:
+    import yaml
+
+    api = deployment["api"]
+    assert api("GET", "/pools/duckdb_writer")["slots"] == 1
+    committed = yaml.safe_load((PROJECT_ROOT / "deploy" / "variables.yaml").read_text())
+    for key in committed:
+        value = api("GET", f"/variables/{key}")["value"]
+        assert value.startswith(str(deployment["volumes"])), (key, value)
+    probe = api("GET", "/connections/pilotage_deploy_probe")
+    assert probe["conn_type"] == "http" and probe["host"] == "https://vendor.invalid"
