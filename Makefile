@@ -28,6 +28,7 @@ demo: install ## generate 13 months of sample exports, load them through Airflow
 
 test: install ## run the whole test suite (unit + integration with Airflow, GX, dbt)
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_docker_compose.sh
 	$(VENV)/bin/pytest
 
 test-fast: install ## unit tests only
