@@ -136,7 +136,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_pack(args: argparse.Namespace) -> int:
     """Write committee packs (see ``pilotage pack --help``)."""
-    from pilotage.packs.build import COMMITTEES
+    from pilotage.packs.build import COMMITTEES, incomplete_period_message, period_for
     from pilotage.packs.deliver import (
         FORMATS,
         PackRequest,
@@ -177,6 +177,12 @@ def cmd_pack(args: argparse.Namespace) -> int:
         requests = [PackRequest(key, args.period or latest_period(key, through).label, provider,
                                 args.audience)
                     for key in committees for provider in wanted]
+        if not args.allow_partial:
+            for key, label in dict.fromkeys((r.committee, r.period) for r in requests):
+                problem = incomplete_period_message(key, period_for(key, label), through)
+                if problem:
+                    print(f"error: {problem}", file=sys.stderr)
+                    return 2
         packs = read_packs(settings, requests)
     except (ValueError, LookupError) as exc:
         raise SystemExit(f"error: {exc}") from None
@@ -352,6 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="'supervisors' adds agent-level detail (production and quality packs only)")
     pack.add_argument("--out", type=Path,
                       help="output folder (default: PILOTAGE_PACKS_DIR, else <data>/packs)")
+    pack.add_argument("--allow-partial", action="store_true",
+                      help="write a pack for a period not complete yet, marked provisional on every "
+                      "page and sheet (without it such a period is refused, exit code 2)")
     pack.add_argument("--list", action="store_true",
                       help="list committees, providers and the latest complete periods, then exit")
     pack.set_defaults(func=cmd_pack)

@@ -9,13 +9,24 @@ the same file."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, time
 from pathlib import Path
 
 import xlsxwriter
 
-from pilotage.packs.display import EXCEL_FORMATS, TEXT_KINDS, column_label, headers, text_of, unit_kind
+from pilotage.packs.display import (
+    EXCEL_FORMATS,
+    SECONDS_PER_DAY,
+    TEXT_KINDS,
+    cell_text,
+    column_label,
+    definition_value,
+    excel_format,
+    headers,
+    unit_kind,
+)
 from pilotage.packs.labels import definition_label, kpi_label, label
 from pilotage.packs.model import Chart, Pack, Table
 from pilotage.packs.sanitize import neutralize
@@ -24,10 +35,23 @@ HEADER_ROW = 3  # title on row 0, note on row 1, table header on row 3
 RAG_FILL = {"green": "#C6EFCE", "amber": "#FFEB9C", "red": "#FFC7CE", "grey": "#E7E6E6"}
 RAG_FONT = {"green": "#006100", "amber": "#7F6000", "red": "#9C0006", "grey": "#3A3A3A"}
 SERIES_COLOURS = ("#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF8F00", "#2E75B6")
+MAX_WIDTH = 60.0       # widest column (characters); longer text wraps
+CHART_ROWS = 20        # rows one chart takes on the charts sheet (its height, 20 rows of 20 px)
+CHARTS_PER_PAGE = 2    # a page break after every second chart: no chart is split across pages
+CHART_TOP = 2          # first chart row (title above)
+
+
+def text_width(text: str) -> float:
+    """Width of ``text`` in Excel character units (the measure of column widths): characters, a
+    little more for capitals and wide glyphs, plus the cell padding."""
+    wide = sum(1 for ch in text if ch.isupper() or ch in "MWmw@%€—")
+    return len(text) + 0.25 * wide + 1.5
 
 
 def sheet_name(text: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\']", " ", text).strip()[:31] or "Sheet"
+    """A valid sheet name: Excel forbids []:*?/\\ and a leading or trailing apostrophe (an
+    apostrophe inside, as in "Plan d'actions", is kept)."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", text).strip().strip("'").strip()[:31] or "Sheet"
     base, n = name, 2
     while name.lower() in used:
         suffix = f" {n}"
@@ -51,6 +75,7 @@ class _Writer:
         self.fmt_cache: dict = {}
         self.used_names: set[str] = set()
         self.sheets: dict[str, tuple[str, int, int]] = {}  # table key -> (sheet, first data row, n)
+        self.widths: dict[str, dict[int, float]] = {}      # sheet -> column -> width
 
     def fmt(self, **props):
         key = tuple(sorted(props.items()))
@@ -58,47 +83,88 @@ class _Writer:
             self.fmt_cache[key] = self.wb.add_format(props)
         return self.fmt_cache[key]
 
-    def text(self, ws, row: int, col: int, value: str, fmt=None) -> None:
-        ws.write_string(row, col, neutralize(value), fmt)
+    def measure(self, ws, col: int, text: str) -> bool:
+        """Widen ``col`` for ``text``; True when the text is too long and must wrap."""
+        width = text_width(text)
+        columns = self.widths.setdefault(ws.name, {})
+        columns[col] = max(columns.get(col, 8.0), min(width, MAX_WIDTH))
+        return width > MAX_WIDTH
 
-    def cell(self, ws, row: int, col: int, value, kind: str) -> None:
+    def fit_columns(self, ws) -> None:
+        for col, width in sorted(self.widths.get(ws.name, {}).items()):
+            ws.set_column(col, col, round(width, 1))
+
+    def text(self, ws, row: int, col: int, value: str, fmt=None, measure: bool = True) -> None:
+        value = neutralize(value)
+        if measure and self.measure(ws, col, value):
+            fmt = self.fmt(text_wrap=True, valign="top")
+        ws.write_string(row, col, value, fmt)
+
+    def cell(self, ws, r: int, c: int, table: Table, row: tuple, j: int) -> None:
+        value = row[j]
+        kind = unit_kind(table.columns[j], row, table)
+        shown = cell_text(table, row, j, self.lang, self.pack.kpi_catalogue)
+        wrap = self.measure(ws, c, shown)
         if value is None or (isinstance(value, float) and value != value):
-            ws.write_blank(row, col, None)
+            ws.write_blank(r, c, None)
         elif kind in TEXT_KINDS or isinstance(value, str):
-            catalogue = self.pack.kpi_catalogue
-            ws.write_string(row, col, neutralize(text_of(value, kind, self.lang, catalogue)))
+            ws.write_string(r, c, neutralize(shown),
+                            self.fmt(text_wrap=True, valign="top") if wrap else None)
         elif isinstance(value, datetime):
-            ws.write_datetime(row, col, value, self.fmt(num_format=EXCEL_FORMATS["datetime"]))
+            ws.write_datetime(r, c, value, self.fmt(num_format=EXCEL_FORMATS["datetime"]))
         elif isinstance(value, date):
-            ws.write_datetime(row, col, value, self.fmt(num_format=EXCEL_FORMATS["date"]))
+            ws.write_datetime(r, c, value, self.fmt(num_format=EXCEL_FORMATS["date"]))
+        elif kind == "seconds":  # a fraction of a day, shown [m]:ss
+            ws.write_number(r, c, value / SECONDS_PER_DAY, self.fmt(num_format=excel_format(kind, self.lang,
+                                                                                              value)))
         else:
-            ws.write_number(row, col, value, self.fmt(num_format=EXCEL_FORMATS.get(kind, "General")))
+            ws.write_number(r, c, value, self.fmt(num_format=excel_format(kind, self.lang)))
 
     def title(self, ws, text: str) -> None:
+        if self.pack.provisional:
+            text = f"{text} — {label('provisional', self.lang)}"
         ws.write_string(0, 0, neutralize(text), self.fmt(bold=True, font_size=14, font_color="#1F4E79"))
+
+    def page_setup(self, ws, last_row: int, last_col: int) -> None:
+        """Landscape A4, one page wide, header row repeated, page numbers; "PROVISIONAL" in the
+        header of every page of a provisional pack."""
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
+        name = f"{label(self.pack.committee, self.lang)} — {self.pack.period.label}".replace("&", "&&")
+        ws.set_footer(f"&L{name}&R&P / &N")
+        if self.pack.provisional:
+            text = label("provisional_text", self.lang).format(through=self.through).replace("&", "&&")
+            ws.set_header(f'&C&"-,Bold"{text}')
+
+    @property
+    def through(self) -> str:
+        return self.pack.data_through.isoformat() if self.pack.data_through else "–"
 
     # -- tables ---------------------------------------------------------------------------------
     def table(self, ws, table: Table, first_row: int, name: str) -> int:
         """Write ``table`` as an Excel table from ``first_row``; returns the next free row."""
         heads = headers(table, self.lang, self.pack.kpi_catalogue)
         ncols = len(heads)
+        head_fmt = self.fmt(bold=True, text_wrap=True, valign="top")
         if not table.rows:
             for j, h in enumerate(heads):
+                self.measure(ws, j, h + "  ")
                 ws.write_string(first_row, j, h, self.fmt(bold=True, bottom=1))
             self.text(ws, first_row + 1, 0, label(table.note or "note_no_rows", self.lang),
-                      self.fmt(italic=True, font_color="#7F7F7F"))
+                      self.fmt(italic=True, font_color="#7F7F7F"), measure=False)
             return first_row + 3
         last_row = first_row + len(table.rows)
         ws.add_table(first_row, 0, last_row, ncols - 1, {
             "name": name, "style": "Table Style Light 9", "autofilter": True,
-            "columns": [{"header": h} for h in heads]})
+            "columns": [{"header": h, "header_format": head_fmt} for h in heads]})
+        for j, h in enumerate(heads):
+            self.measure(ws, j, h + "  ")  # room for the filter button
         for i, row in enumerate(table.rows):
-            for j, column in enumerate(table.columns):
-                self.cell(ws, first_row + 1 + i, j, row[j], unit_kind(column, row, table))
+            for j in range(len(table.columns)):
+                self.cell(ws, first_row + 1 + i, j, table, row, j)
         self.rag_colours(ws, table, first_row + 1, last_row)
-        for j, column in enumerate(table.columns):
-            width = max(len(heads[j]), 10 if column.kind not in ("text", "kpi") else 14)
-            ws.set_column(j, j, min(width + 2, 48))
         return last_row + 2
 
     def rag_colours(self, ws, table: Table, r1: int, r2: int) -> None:
@@ -121,11 +187,11 @@ class _Writer:
         self.title(ws, f"{label(table.key, self.lang)} — {self.pack.provider_name} — "
                        f"{self.pack.period.label}")
         if table.note and table.rows:
-            self.text(ws, 1, 0, label(table.note, self.lang), self.fmt(italic=True))
-        self.table(ws, table, HEADER_ROW, f"T_{table.key}")
+            ws.write_string(1, 0, label(table.note, self.lang), self.fmt(italic=True))
+        end = self.table(ws, table, HEADER_ROW, f"T_{table.key}")
         ws.freeze_panes(HEADER_ROW + 1, 0)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        self.fit_columns(ws)
+        self.page_setup(ws, end - 2, len(table.columns) - 1)
         ws.repeat_rows(HEADER_ROW)
         self.sheets[table.key] = (name, HEADER_ROW + 1, len(table.rows))
 
@@ -133,10 +199,8 @@ class _Writer:
     def cover(self) -> None:
         p, c, lang = self.pack, self.pack.cover, self.lang
         ws = self.wb.add_worksheet(sheet_name(label("cover", lang), self.used_names))
-        ws.set_column(0, 0, 42)
-        ws.set_column(1, 7, 18)
         self.title(ws, f"{label(p.committee, lang)} — {p.provider_name} — {p.period.label}")
-        key_fmt = self.fmt(bold=True)
+        key_fmt = self.fmt(bold=True, valign="top")
         as_of = c.data_as_of.isoformat() if c.data_as_of else "–"
         lines = [
             ("provider", f"{p.provider_id} — {p.provider_name}"),
@@ -145,13 +209,16 @@ class _Writer:
             ("data_as_of", as_of), ("generated_from", as_of),
             ("days_included", f"{c.days_included} / {c.days_expected}"),
             ("sources", ", ".join(s.upper() for s in c.sources)),
-            *[(k, label(v, lang) if v.endswith("_text") else v) for k, v in c.definitions],
+            *[(k, definition_value(k, v, lang)) for k, v in c.definitions],
             ("confidentiality", label("confidentiality_text", lang)),
             ("fingerprint", c.fingerprint),
         ]
         row = 2
+        if p.provisional:
+            ws.write_string(1, 0, label("provisional_text", lang).format(through=self.through),
+                            self.fmt(bold=True, font_color="#C00000"))
         for key, value in lines:
-            ws.write_string(row, 0, definition_label(key, lang, p.kpi_catalogue), key_fmt)
+            self.text(ws, row, 0, definition_label(key, lang, p.kpi_catalogue), key_fmt)
             self.text(ws, row, 1, value)
             row += 1
         row += 1
@@ -161,21 +228,31 @@ class _Writer:
         if c.issues.rows:
             ws.write_string(row + 1, 0, label("issues_warning", lang),
                             self.fmt(bold=True, font_color=RAG_FONT["red"]))
-            self.table(ws, c.issues, row + 2, "T_data_issues")
+            row = self.table(ws, c.issues, row + 2, "T_data_issues")
         else:
             ws.write_string(row + 1, 0, label("no_issues", lang), self.fmt(italic=True))
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+            row += 2
+        self.fit_columns(ws)
+        self.page_setup(ws, row, max(7, len(c.issues.columns) - 1))
 
     # -- charts ---------------------------------------------------------------------------------
     def charts(self, ws) -> None:
-        row = 2
+        """Charts in one column, CHART_ROWS rows each, a page break after every CHARTS_PER_PAGE
+        charts: no chart is split across two printed pages."""
+        n = 0
         for spec in self.pack.charts:
             for chart in self.native_charts(spec):
-                ws.insert_chart(row, 0, chart, {"x_scale": 1.5, "y_scale": 1.1})
-                row += 18
+                chart.set_size({"width": 900, "height": (CHART_ROWS - 1) * 20})
+                ws.insert_chart(CHART_TOP + n * CHART_ROWS, 0, chart, {"x_offset": 4, "y_offset": 4})
+                n += 1
+        breaks = [CHART_TOP + k * CHART_ROWS for k in range(CHARTS_PER_PAGE, n, CHARTS_PER_PAGE)]
+        ws.set_h_pagebreaks(breaks)
         ws.set_landscape()
+        ws.set_paper(9)
         ws.fit_to_pages(1, 0)
+        ws.print_area(0, 0, CHART_TOP + max(n, 1) * CHART_ROWS, 14)
+        if self.pack.provisional:
+            ws.set_header(f'&C&"-,Bold"&14{label("provisional", self.lang)}')
 
     def native_charts(self, spec: Chart) -> list:
         table = self.pack.table(spec.table)
@@ -197,7 +274,7 @@ class _Writer:
             kind = spec.y_kind
             if kind == "value" and table.has("unit"):
                 kind = table.rows[i1][table.index("unit")]
-            num_format = EXCEL_FORMATS.get(kind, "#,##0")
+            num_format = excel_format(kind, self.lang) if kind in EXCEL_FORMATS else "#,##0"
             base = self.wb.add_chart({"type": "column" if spec.bars else "line"})
             colours = iter(SERIES_COLOURS)
 
@@ -223,16 +300,34 @@ class _Writer:
                     else str(key)
                 title = f"{title} — {neutralize(shown)}"
             base.set_title({"name": title, "name_font": {"size": 11}})
-            base.set_y_axis({"num_format": num_format, "major_gridlines": {"visible": True,
-                                                                           "line": {"color": "#D9D9D9"}}})
-            x_axis = {"num_font": {"rotation": -45}}
+            base.set_y_axis({"num_format": num_format, **self.y_range(table, spec, i1, i2, kind),
+                             "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+            # labels at the bottom of the plot area, never across the line (negative values)
+            x_axis = {"num_font": {"rotation": -45}, "label_position": "low"}
             if table.columns[x].kind in ("date", "datetime"):
                 x_axis |= {"date_axis": True, "num_format": "dd/mm", "major_unit": 1,
                            "major_unit_type": "days"}
             base.set_x_axis(x_axis)
             base.set_legend({"position": "bottom"})
+            base.set_plotarea({"layout": {"x": 0.09, "y": 0.12, "width": 0.88, "height": 0.58}})
             charts.append(base)
         return charts
+
+    def y_range(self, table: Table, spec: Chart, i1: int, i2: int, kind: str) -> dict:
+        """The value axis bounds with a margin, so the line never runs into the title or labels."""
+        values = [r[table.index(k)] for r in table.rows[i1:i2 + 1]
+                  for k in (*spec.lines, *spec.bars, *((spec.target,) if spec.target else ()))]
+        values = [v / SECONDS_PER_DAY if kind == "seconds" else v for v in values
+                  if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if not values or spec.bars:
+            return {}
+        low, high = min(values), max(values)
+        span = (high - low) or abs(high) * 0.1 or 1.0
+        step = 10 ** math.floor(math.log10(span))
+        if span / step < 3:
+            step /= 5 if span / step < 1.5 else 2
+        return {"min": math.floor((low - 0.1 * span) / step) * step,
+                "max": math.ceil((high + 0.1 * span) / step) * step}
 
     def write(self) -> None:
         self.cover()
