@@ -26,7 +26,7 @@ PERIODS = {"production": "2026-W44", "quality": "2026-10", "calibration": "2026-
 ENGLISH = ("Service level", "Actual", "Target", "Trend", "Provider", "Feed", "green", "amber", "loaded",
            "missing", "below", "malus of", "bonus of", "days", "answered", "offered", "productivity",
            "workforce", "financial", "Scorecard", "Cover", "Charts", "previous", "against", "moved",
-           "within", "Definition", "Abandon", "Handle", "Customer", "Page", "Week", "Month")
+           "within", "Definition", "Abandon", "Handle", "Customer", "Week", "Month")
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 PLACEHOLDER = re.compile(r"\b[XY] s\b|\bX %")
 

@@ -170,7 +170,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
     unknown = sorted(set(wanted) - set(providers))
     if unknown:
         raise SystemExit(f"error: unknown provider(s) {', '.join(unknown)}; known: {', '.join(providers)}")
-    formats = FORMATS if not args.format or "all" in args.format else tuple(dict.fromkeys(args.format))
+    formats = FORMATS if not args.format else tuple(dict.fromkeys(
+        f for name in args.format for f in (FORMATS if name == "all" else (name,))))
     langs = ("fr", "en") if args.lang == "all" else (args.lang,)
     out = args.out or packs_dir(settings)
     try:
@@ -186,8 +187,14 @@ def cmd_pack(args: argparse.Namespace) -> int:
         packs = read_packs(settings, requests)
     except (ValueError, LookupError) as exc:
         raise SystemExit(f"error: {exc}") from None
+    from pilotage.packs.pdf import ChromiumMissing
+
     for pack in packs:
-        for path in write_pack(pack, out, formats, langs):
+        try:
+            paths = write_pack(pack, out, formats, langs)
+        except ChromiumMissing as exc:
+            raise SystemExit(f"error: {exc}") from None
+        for path in paths:
             print(path)
     return 0
 
@@ -350,8 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--period", help="period label (default: latest period complete in the warehouse)")
     pack.add_argument("--provider", action="append", metavar="ID",
                       help="provider id, repeatable (default: every provider, one pack each)")
-    pack.add_argument("--format", action="append", choices=["xlsx", "csv", "html", "all"],
-                      help="output format, repeatable (default: all)")
+    pack.add_argument("--format", action="append", choices=["xlsx", "csv", "html", "pdf", "all"],
+                      help="output format, repeatable (default and 'all': xlsx, csv, html; pdf is the "
+                      "HTML printed by headless Chromium, A4 landscape)")
     pack.add_argument("--lang", choices=["fr", "en", "all"], default="fr",
                       help="label language of the Excel and HTML outputs (default fr)")
     pack.add_argument("--audience", choices=["committee", "supervisors"], default="committee",

@@ -8,7 +8,6 @@ identical data."""
 from __future__ import annotations
 
 import io
-import math
 
 from pilotage.packs.display import column_label, duration, number, percent, text_of
 from pilotage.packs.labels import kpi_label, label, seconds_text
@@ -21,8 +20,8 @@ RC = {"svg.hashsalt": "pilotage", "svg.fonttype": "none", "font.size": 8, "font.
 
 def axis_text(value: float, kind: str, lang: str, step: float) -> str:
     """A tick label: decimals follow the tick step, so close ticks never print the same text."""
-    decimals = 0 if step <= 0 else max(0, min(3, -math.floor(math.log10(step * (100 if kind == "ratio"
-                                                                                 else 1)) + 1e-9)))
+    scaled = step * (100 if kind == "ratio" else 1)
+    decimals = next((d for d in range(4) if abs(round(scaled, d) - scaled) < 1e-9 * max(1.0, scaled)), 3)
     if kind == "ratio":
         return percent(value, decimals, lang)
     if kind == "seconds":

@@ -44,6 +44,29 @@ def _directions(scorecard: Table) -> dict[str, bool | None]:
     return out
 
 
+def _tolerances(scorecard: Table) -> dict[str, float]:
+    if not (scorecard.has("kpi_id") and scorecard.has("tolerance")):
+        return {}
+    ki, ti = scorecard.index("kpi_id"), scorecard.index("tolerance")
+    out: dict[str, float] = {}
+    for row in scorecard.rows:
+        if row[ti] is not None:
+            out.setdefault(row[ki], row[ti])
+    return out
+
+
+def rag_of(actual: float | None, target: float | None, tolerance: float | None,
+           higher_is_better: bool | None) -> str:
+    """The marts' RAG rule for a value recombined over several rows (the marts give a RAG per
+    row): green = target met, amber = missed within the tolerance, red = worse, grey = no target."""
+    if actual is None or target is None or higher_is_better is None:
+        return "grey"
+    gap = actual - target if higher_is_better else target - actual
+    if gap >= 0:
+        return "green"
+    return "amber" if tolerance is not None and -gap <= tolerance else "red"
+
+
 def _series(wh: q.Warehouse, mart: str, periods: list[Period], provider_id: str,
             kpis: tuple[str, ...]) -> dict[tuple[str, str], tuple]:
     """{(period label, kpi): (actual, target, rag)} at the provider's level."""
@@ -92,6 +115,7 @@ def build_executive(wh: q.Warehouse, mart: str, period: Period, provider_id: str
     ranked = priority_kpis(scorecard)
     kpis = tuple(k for k, _ in ranked)
     directions = _directions(scorecard)
+    tolerances = _tolerances(scorecard)
     if not kpis or not wh.exists(mart):
         return Executive([], [], [], due_actions(action_plan, period), period.grain)
     periods = [period.shift(-i) for i in range(HISTORY.get(period.grain, 6) - 1, -1, -1)]
@@ -102,7 +126,9 @@ def build_executive(wh: q.Warehouse, mart: str, period: Period, provider_id: str
     tiles = []
     for kpi, priority in ranked:
         actual, target, rag = series.get((period.label, kpi), (None, None, None))
-        prev, _, prev_rag = series.get((previous.label, kpi), (None, None, None))
+        prev, prev_target, prev_rag = series.get((previous.label, kpi), (None, None, None))
+        rag = rag or rag_of(actual, target, tolerances.get(kpi), directions.get(kpi))
+        prev_rag = prev_rag or rag_of(prev, prev_target, tolerances.get(kpi), directions.get(kpi))
         tiles.append(Tile(
             kpi_id=kpi, unit=wh.unit_of(kpi), actual=actual, target=target, rag=rag, previous=prev,
             previous_rag=prev_rag, last_year=series.get((last_year.label, kpi), (None,))[0],

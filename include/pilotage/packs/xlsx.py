@@ -103,13 +103,12 @@ class _Writer:
     def cell(self, ws, r: int, c: int, table: Table, row: tuple, j: int) -> None:
         value = row[j]
         kind = unit_kind(table.columns[j], row, table)
-        shown = cell_text(table, row, j, self.lang, self.pack.kpi_catalogue)
+        shown = neutralize(cell_text(table, row, j, self.lang, self.pack.kpi_catalogue))
         wrap = self.measure(ws, c, shown)
         if value is None or (isinstance(value, float) and value != value):
             ws.write_blank(r, c, None)
         elif kind in TEXT_KINDS or isinstance(value, str):
-            ws.write_string(r, c, neutralize(shown),
-                            self.fmt(text_wrap=True, valign="top") if wrap else None)
+            ws.write_string(r, c, shown, self.fmt(text_wrap=True, valign="top") if wrap else None)
         elif isinstance(value, datetime):
             ws.write_datetime(r, c, value, self.fmt(num_format=EXCEL_FORMATS["datetime"]))
         elif isinstance(value, date):
@@ -226,11 +225,11 @@ class _Writer:
         row = self.table(ws, c.freshness, row + 1, "T_freshness")
         ws.write_string(row, 0, label("data_issues", lang), self.fmt(bold=True, font_size=12))
         if c.issues.rows:
-            ws.write_string(row + 1, 0, label("issues_warning", lang),
-                            self.fmt(bold=True, font_color=RAG_FONT["red"]))
+            self.text(ws, row + 1, 0, label("issues_warning", lang),
+                      self.fmt(bold=True, font_color=RAG_FONT["red"]))
             row = self.table(ws, c.issues, row + 2, "T_data_issues")
         else:
-            ws.write_string(row + 1, 0, label("no_issues", lang), self.fmt(italic=True))
+            self.text(ws, row + 1, 0, label("no_issues", lang), self.fmt(italic=True))
             row += 2
         self.fit_columns(ws)
         self.page_setup(ws, row, max(7, len(c.issues.columns) - 1))
