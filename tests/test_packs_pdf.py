@@ -100,7 +100,8 @@ def test_french_dom_and_chart_text_in_chromium(committee, printed):
     assert sorted(set(SNAKE.findall(text))) == []
     assert [w for w in ENGLISH if re.search(rf"\b{re.escape(w)}\b", text)] == []
     assert not PLACEHOLDER.search(text)
-    ticks = [unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", dom)]  # the charts' SVG text (axis ticks, legends)
+    # the charts' SVG text (axis ticks, legends)
+    ticks = [unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", dom)]
     assert ticks, "charts carry no SVG text"
     numbers = [t for t in ticks if re.search(r"\d", t) and not re.match(r"^\d{4}", t)]
     assert numbers and not [t for t in numbers if re.search(r"\d\.\d", t)], numbers

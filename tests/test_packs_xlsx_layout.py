@@ -73,7 +73,7 @@ def test_every_cell_fits_its_column_or_wraps(workbooks):
 
 def test_print_areas_and_no_chart_across_a_page_break(workbooks):
     charts = 0
-    for (stem, lang), path in workbooks.items():
+    for (stem, _lang), path in workbooks.items():
         wb = openpyxl.load_workbook(path)
         for ws in wb.worksheets:
             assert ws.print_area, (stem, ws.title)
