@@ -1,4 +1,4 @@
-"""Standardized committee packs: committee × period × provider -> Excel, CSV and HTML.
+"""Standardized committee packs: committee × period × provider -> Excel, CSV, HTML and PDF.
 
 Layers (one job each):
 
@@ -6,8 +6,9 @@ Layers (one job each):
 * ``queries``  - which warehouse rows (always ``provider_id = ?`` in SQL; anonymous benchmark)
 * ``build``    - the committees' fixed table lists; the :class:`~pilotage.packs.model.Pack` model
   with its cover (data freshness from ``raw._load_log``, definitions used)
-* ``xlsx`` / ``csv`` / ``html`` - renderers; ``labels`` (fr/en), ``display``, ``sanitize``
-  (formula injection)
+* ``executive`` - the executive page's tiles and what changed (``executive_html`` renders it)
+* ``xlsx`` / ``csv`` / ``html`` / ``pdf`` (Chromium) - renderers; ``charts`` (SVG plots); ``labels``
+  and ``vocabulary`` (fr/en), ``display``, ``sanitize`` (formula injection)
 * ``deliver``  - folders, due packs for the DAGs, ``write_demo_packs`` for ``pilotage demo``
 """
 

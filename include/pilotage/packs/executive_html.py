@@ -31,10 +31,20 @@ def value_text(value: float | None, unit: str, lang: str) -> str:
                    lang)
 
 
+def _rounded(delta: float, unit: str) -> float:
+    """The difference as shown (a change that rounds to nothing is no change)."""
+    if unit == "ratio":
+        return round(100 * delta, 1)
+    if unit == "seconds":
+        return round(delta)
+    return round(delta, 2 if unit == "currency" else 1 if unit == "points" else 0)
+
+
 def delta_text(delta: float, unit: str, lang: str) -> str:
     """A signed difference in the KPI's unit: "+1,2 pt", "-0:12", "+35"."""
-    sign = "+" if delta > 0 else "−" if delta < 0 else "±"
-    size = abs(delta)
+    shown = _rounded(delta, unit)
+    sign = "+" if shown > 0 else "−" if shown < 0 else "±"
+    size = abs(delta) if shown else 0.0
     if unit == "ratio":
         return f"{sign}{number(100 * size, 1, lang)}\u00a0pt"
     if unit == "seconds":
@@ -52,7 +62,8 @@ def gap_text(tile: Tile, lang: str) -> str:
 
 
 def _trend_class(tile: Tile, other: float | None) -> str:
-    if tile.actual is None or other is None or tile.actual == other or tile.higher_is_better is None:
+    if (tile.actual is None or other is None or tile.higher_is_better is None
+            or _rounded(tile.actual - other, tile.unit) == 0):
         return "flat"
     better = (tile.actual > other) == bool(tile.higher_is_better)
     return "better" if better else "worse"

@@ -77,10 +77,11 @@ TEMPLATE = """<!DOCTYPE html>
   .tile .target, .tile .delta { font-size: 7.5pt; color: #444; }
   .tile .delta span { color: #777; } .delta.better { color: #006100; } .delta.worse { color: #9C0006; }
   .tile .spark { position: absolute; right: 6px; bottom: 5px; }
-  .exec-bottom { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; margin-top: 6px; }
+  .exec-bottom { display: grid; grid-template-columns: 40% 58%; gap: 2%; margin-top: 6px; }
+  .exec-bottom > div { min-width: 0; }
   .changed ul { margin: 2px 0; padding-left: 16px; font-size: 8.5pt; } .changed li { margin-bottom: 3px; }
-  table.actions { font-size: 7.5pt; } table.actions td.wrap { min-width: 14em; white-space: normal; }
-  table.actions th { white-space: normal; }
+  table.actions { font-size: 7.5pt; width: 100%; } table.actions td.wrap { min-width: 12em; }
+  table.actions th, table.actions td { white-space: normal; }
   table.pivot td.num { min-width: 4.2em; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; page-break-inside: avoid; }
@@ -91,7 +92,7 @@ TEMPLATE = """<!DOCTYPE html>
 </style>
 </head>
 <body>
-<header id="cover">
+{% if not only_executive %}<header id="cover">
   {% if provisional %}<div class="provisional">{{ provisional }}</div>{% endif %}
   <h1>{{ title }}</h1>
   <div class="subtitle">{{ subtitle }}</div>
@@ -104,13 +105,13 @@ TEMPLATE = """<!DOCTYPE html>
   <h3>{{ issues.title }}</h3>
   {% if issues.rows %}<p class="warn">{{ issues_warning }}</p>{{ issues.html }}
   {% else %}<p class="note">{{ no_issues }}</p>{% endif %}
-</header>
+</header>{% endif %}
 <section id="executive">
   {% if provisional %}<div class="provisional">{{ provisional }}</div>{% endif %}
   <h2>{{ executive_title }}</h2>
   {{ executive }}
 </section>
-{% if charts %}
+{% if charts and not only_executive %}
 <section id="charts">
   <h2>{{ charts_title }}</h2>
   <div class="charts">
@@ -119,7 +120,7 @@ TEMPLATE = """<!DOCTYPE html>
   </div>
 </section>
 {% endif %}
-{% for t in tables %}
+{% for t in tables if not only_executive %}
 <section id="{{ t.key }}">
   <h2>{{ t.title }}</h2>
   {% if t.note %}<p class="note">{{ t.note }}</p>{% endif %}
@@ -228,7 +229,8 @@ def provisional_text(pack: Pack, lang: str) -> str | None:
     return label("provisional_text", lang).format(through=through)
 
 
-def render_html(pack: Pack, lang: str) -> str:
+def render_html(pack: Pack, lang: str, *, only_executive: bool = False) -> str:
+    """The report in ``lang``; ``only_executive``: the executive page alone (README screenshots)."""
     c = pack.cover
     as_of = c.data_as_of.isoformat() if c.data_as_of else "–"
     title = f"{label(pack.committee, lang)} — {pack.provider_name} — {pack.period.label}"
@@ -259,11 +261,12 @@ def render_html(pack: Pack, lang: str) -> str:
     provisional = provisional_text(pack, lang)
     footer = f"{label(pack.committee, lang)} — {pack.provider_name} — {pack.period.label}"
     return _ENV.from_string(TEMPLATE).render(
-        lang=lang, title=title, subtitle=label(f"audience_{pack.audience}", lang),
+        lang=lang, only_executive=only_executive, title=title,
+        subtitle=label(f"audience_{pack.audience}", lang),
         cover_lines=cover_lines, freshness=section(c.freshness) | {"title": label("freshness", lang)},
         issues=section(c.issues) | {"title": label("data_issues", lang)},
         issues_warning=label("issues_warning", lang), no_issues=label("no_issues", lang),
-        executive_title=f"{label('executive', lang)} — {pack.period.label}",
+        executive_title=f"{label('executive', lang)} — {title}",
         executive=executive_html(pack, lang), provisional=provisional,
         provisional_word=label("provisional", lang), page_word=label("page", lang),
         footer=Markup(css_string(footer + (f" — {label('provisional', lang)}" if provisional else ""))),
