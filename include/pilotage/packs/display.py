@@ -201,3 +201,22 @@ def definition_value(key: str, value: str, lang: str) -> str:
     kpi = {"service_level_variant": "service_level", "abandon_rate_variant": "abandon_rate"}.get(
         key, key.split(":", 1)[1] if key.startswith("definition:") else None)
     return ", ".join(variant_text(v.strip(), lang, kpi) for v in value.split(","))
+
+
+def trend_pivot(table: Table) -> tuple[list[str], list[tuple[str, str, list[tuple], object]]]:
+    """A long KPI × period trend as months in columns: (period labels oldest first,
+    [(kpi_id, unit, [(actual, rag) per period], latest target)])."""
+    ki, pi, ai = table.index("kpi_id"), table.index("period"), table.index("actual")
+    ui = table.index("unit") if table.has("unit") else None
+    ti = table.index("target_value") if table.has("target_value") else None
+    ri = table.index("rag_status") if table.has("rag_status") else None
+    periods = sorted({r[pi] for r in table.rows})
+    cells = {(r[ki], r[pi]): r for r in table.rows}
+    out = []
+    for kpi in dict.fromkeys(r[ki] for r in table.rows):
+        rows = [cells.get((kpi, p)) for p in periods]
+        unit = next((r[ui] for r in rows if r is not None and ui is not None and r[ui]), "num")
+        targets = [r[ti] for r in rows if r is not None and ti is not None and r[ti] is not None]
+        out.append((kpi, unit, [(r[ai] if r else None, r[ri] if r and ri is not None else None)
+                                for r in rows], targets[-1] if targets else None))
+    return periods, out

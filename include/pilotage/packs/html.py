@@ -14,7 +14,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from pilotage.packs.charts import svg_charts
-from pilotage.packs.display import cell_text, definition_value, headers, period_text, text_of
+from pilotage.packs.display import cell_text, definition_value, headers, period_text, text_of, trend_pivot
 from pilotage.packs.executive_html import executive_html
 from pilotage.packs.labels import definition_label, kpi_label, label
 from pilotage.packs.model import Pack, Table
@@ -191,27 +191,15 @@ def _table_html(table: Table, lang: str, catalogue: dict) -> tuple[str, int]:
 def _pivot_html(table: Table, lang: str, catalogue: dict) -> tuple[str, int]:
     """A long KPI × period table as KPIs in rows and periods in columns (months as columns), each
     cell coloured by its RAG, the latest target last."""
-    ki, pi, ai = table.index("kpi_id"), table.index("period"), table.index("actual")
-    ui = table.index("unit") if table.has("unit") else None
-    ti = table.index("target_value") if table.has("target_value") else None
-    ri = table.index("rag_status") if table.has("rag_status") else None
-    periods = sorted({r[pi] for r in table.rows})
-    kpis = list(dict.fromkeys(r[ki] for r in table.rows))
-    cells = {(r[ki], r[pi]): r for r in table.rows}
+    periods, rows = trend_pivot(table)
     parts = ['<table class="pivot"><thead><tr>', f"<th>{escape(label('kpi_id', lang))}</th>",
              *(f"<th>{escape(period_text(p, lang))}</th>" for p in periods),
              f"<th>{escape(label('target_value', lang))}</th></tr></thead><tbody>"]
-    for kpi in kpis:
+    for kpi, unit, values, target in rows:
         parts.append(f"<tr><td>{escape(kpi_label(kpi, lang, catalogue))}</td>")
-        target = None
-        for p in periods:
-            row = cells.get((kpi, p))
-            unit = (row[ui] if row and ui is not None else None) or "num"
-            text = text_of(row[ai] if row else None, unit, lang)
-            rag = row[ri] if row and ri is not None else None
-            target = row[ti] if row and ti is not None and row[ti] is not None else target
-            parts.append(f'<td class="num{f" rag-{rag}" if rag in RAG_CLASSES else ""}">{escape(text)}</td>')
-        unit = next((cells[(kpi, p)][ui] for p in periods if (kpi, p) in cells and ui is not None), "num")
+        for value, rag in values:
+            parts.append(f'<td class="num{f" rag-{rag}" if rag in RAG_CLASSES else ""}">'
+                         f"{escape(text_of(value, unit, lang))}</td>")
         parts.append(f'<td class="num">{escape(text_of(target, unit, lang))}</td></tr>')
     parts.append("</tbody></table>")
     return "".join(parts), len(table.rows)

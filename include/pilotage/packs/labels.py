@@ -47,6 +47,8 @@ _T: dict[str, tuple[str, str]] = {  # key: (fr, en)
     "actions_due": ("Actions à échéance ou en retard", "Actions due or late"),
     "note_no_due_actions": ("Aucune action à échéance ni en retard.", "No action due or late."),
     "page": ("Page", "Page"),
+    "trend_data": ("Données des graphiques (une ligne par indicateur et période)",
+                   "Chart data (one row per KPI and period)"),
     "trend_pivot_note": ("Réalisé par période ; couleur = statut par rapport à l'objectif de la période.",
                          "Actual per period; colour = status against that period's target."),
     # charts

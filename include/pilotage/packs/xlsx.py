@@ -9,7 +9,6 @@ the same file."""
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date, datetime, time
 from pathlib import Path
@@ -21,24 +20,19 @@ from pilotage.packs.display import (
     SECONDS_PER_DAY,
     TEXT_KINDS,
     cell_text,
-    column_label,
     definition_value,
     excel_format,
     headers,
     unit_kind,
 )
 from pilotage.packs.labels import definition_label, kpi_label, label
-from pilotage.packs.model import Chart, Pack, Table
+from pilotage.packs.model import Pack, Table
 from pilotage.packs.sanitize import neutralize
 
 HEADER_ROW = 3  # title on row 0, note on row 1, table header on row 3
 RAG_FILL = {"green": "#C6EFCE", "amber": "#FFEB9C", "red": "#FFC7CE", "grey": "#E7E6E6"}
 RAG_FONT = {"green": "#006100", "amber": "#7F6000", "red": "#9C0006", "grey": "#3A3A3A"}
-SERIES_COLOURS = ("#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF8F00", "#2E75B6")
 MAX_WIDTH = 60.0       # widest column (characters); longer text wraps
-CHART_ROWS = 20        # rows one chart takes on the charts sheet (its height, 20 rows of 20 px)
-CHARTS_PER_PAGE = 2    # a page break after every second chart: no chart is split across pages
-CHART_TOP = 2          # first chart row (title above)
 
 
 def text_width(text: str) -> float:
@@ -187,12 +181,51 @@ class _Writer:
                        f"{self.pack.period.label}")
         if table.note and table.rows:
             ws.write_string(1, 0, label(table.note, self.lang), self.fmt(italic=True))
-        end = self.table(ws, table, HEADER_ROW, f"T_{table.key}")
+        first, ncols = HEADER_ROW, len(table.columns)
+        if table.key == "trend" and table.rows and table.has("period") and table.has("kpi_id"):
+            first, ncols = self.pivot(ws, table)
+        end = self.table(ws, table, first, f"T_{table.key}")
         ws.freeze_panes(HEADER_ROW + 1, 0)
         self.fit_columns(ws)
-        self.page_setup(ws, end - 2, len(table.columns) - 1)
+        self.page_setup(ws, end - 2, ncols - 1)
         ws.repeat_rows(HEADER_ROW)
-        self.sheets[table.key] = (name, HEADER_ROW + 1, len(table.rows))
+        self.sheets[table.key] = (name, first + 1, len(table.rows))
+
+    def pivot(self, ws, table: Table) -> tuple[int, int]:
+        """The trend with periods as columns (coloured by RAG) above its long table, which the
+        charts read; returns (header row of the long table, widest column count)."""
+        from pilotage.packs.display import period_text, trend_pivot
+
+        periods, rows = trend_pivot(table)
+        heads = [label("kpi_id", self.lang), *(period_text(p, self.lang) for p in periods),
+                 label("target_value", self.lang)]
+        last = HEADER_ROW + len(rows)
+        ws.add_table(HEADER_ROW, 0, last, len(heads) - 1, {
+            "name": "T_trend_by_period", "style": "Table Style Light 9", "autofilter": False,
+            "columns": [{"header": h, "header_format": self.fmt(bold=True, text_wrap=True)} for h in heads]})
+        for j, h in enumerate(heads):
+            self.measure(ws, j, h)
+        for i, (kpi, unit, values, target) in enumerate(rows):
+            r = HEADER_ROW + 1 + i
+            self.text(ws, r, 0, kpi_label(kpi, self.lang, self.pack.kpi_catalogue))
+            for j, (value, rag) in enumerate([*values, (target, None)], start=1):
+                self.number(ws, r, j, value, unit, rag)
+        note = last + 2
+        ws.write_string(note, 0, label("trend_data", self.lang), self.fmt(bold=True, font_size=12))
+        return note + 1, max(len(heads), len(table.columns))
+
+    def number(self, ws, r: int, c: int, value, unit: str, rag: str | None = None) -> None:
+        """A KPI value in its unit's format, filled with its RAG colour."""
+        kind = unit if unit in EXCEL_FORMATS else "num"
+        colours = {"bg_color": RAG_FILL[rag], "font_color": RAG_FONT[rag]} if rag in RAG_FILL else {}
+        if value is None:
+            ws.write_blank(r, c, None, self.fmt(**colours) if colours else None)
+            return
+        from pilotage.packs.display import text_of
+
+        self.measure(ws, c, text_of(value, kind, self.lang))
+        stored = value / SECONDS_PER_DAY if kind == "seconds" else value
+        ws.write_number(r, c, stored, self.fmt(num_format=excel_format(kind, self.lang, value), **colours))
 
     # -- cover ----------------------------------------------------------------------------------
     def cover(self) -> None:
@@ -236,97 +269,9 @@ class _Writer:
 
     # -- charts ---------------------------------------------------------------------------------
     def charts(self, ws) -> None:
-        """Charts in one column, CHART_ROWS rows each, a page break after every CHARTS_PER_PAGE
-        charts: no chart is split across two printed pages."""
-        n = 0
-        for spec in self.pack.charts:
-            for chart in self.native_charts(spec):
-                chart.set_size({"width": 900, "height": (CHART_ROWS - 1) * 20})
-                ws.insert_chart(CHART_TOP + n * CHART_ROWS, 0, chart, {"x_offset": 4, "y_offset": 4})
-                n += 1
-        breaks = [CHART_TOP + k * CHART_ROWS for k in range(CHARTS_PER_PAGE, n, CHARTS_PER_PAGE)]
-        ws.set_h_pagebreaks(breaks)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.print_area(0, 0, CHART_TOP + max(n, 1) * CHART_ROWS, 14)
-        if self.pack.provisional:
-            ws.set_header(f'&C&"-,Bold"&14{label("provisional", self.lang)}')
+        from pilotage.packs.xlsx_charts import insert_charts
 
-    def native_charts(self, spec: Chart) -> list:
-        table = self.pack.table(spec.table)
-        if not table.rows or spec.table not in self.sheets:
-            return []
-        sheet, first, _ = self.sheets[spec.table]
-        blocks: list[tuple[object, int, int]] = []  # (split value, first index, last index)
-        split = table.index(spec.split_by) if spec.split_by else None
-        for i, row in enumerate(table.rows):
-            key = row[split] if split is not None else None
-            if blocks and blocks[-1][0] == key:
-                blocks[-1] = (key, blocks[-1][1], i)
-            else:
-                blocks.append((key, i, i))
-        charts = []
-        x = table.index(spec.x)
-        for key, i1, i2 in blocks:
-            r1, r2 = first + i1, first + i2
-            kind = spec.y_kind
-            if kind == "value" and table.has("unit"):
-                kind = table.rows[i1][table.index("unit")]
-            num_format = excel_format(kind, self.lang) if kind in EXCEL_FORMATS else "#,##0"
-            base = self.wb.add_chart({"type": "column" if spec.bars else "line"})
-            colours = iter(SERIES_COLOURS)
-
-            def series(chart, col_key, r1=r1, r2=r2, **style):
-                j = table.index(col_key)
-                chart.add_series({"name": column_label(col_key, self.lang, self.pack.kpi_catalogue),
-                                  "categories": [sheet, r1, x, r2, x], "values": [sheet, r1, j, r2, j],
-                                  **style})
-
-            for col_key in spec.bars:
-                series(base, col_key, fill={"color": next(colours)}, gap=80)
-            line_chart = base if not spec.bars else self.wb.add_chart({"type": "line"})
-            for col_key in spec.lines:
-                series(line_chart, col_key, line={"color": next(colours), "width": 2.25},
-                       marker={"type": "circle", "size": 4})
-            if spec.target:
-                series(line_chart, spec.target, line={"color": "#C00000", "width": 1.5, "dash_type": "dash"})
-            if spec.bars and (spec.lines or spec.target):
-                base.combine(line_chart)
-            title = label(spec.key, self.lang)
-            if key is not None:
-                shown = kpi_label(str(key), self.lang, self.pack.kpi_catalogue) if spec.split_by == "kpi_id" \
-                    else str(key)
-                title = f"{title} — {neutralize(shown)}"
-            base.set_title({"name": title, "name_font": {"size": 11}})
-            base.set_y_axis({"num_format": num_format, **self.y_range(table, spec, i1, i2, kind),
-                             "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-            # labels at the bottom of the plot area, never across the line (negative values)
-            x_axis = {"num_font": {"rotation": -45}, "label_position": "low"}
-            if table.columns[x].kind in ("date", "datetime"):
-                x_axis |= {"date_axis": True, "num_format": "dd/mm", "major_unit": 1,
-                           "major_unit_type": "days"}
-            base.set_x_axis(x_axis)
-            base.set_legend({"position": "bottom"})
-            base.set_plotarea({"layout": {"x": 0.09, "y": 0.12, "width": 0.88, "height": 0.58}})
-            charts.append(base)
-        return charts
-
-    def y_range(self, table: Table, spec: Chart, i1: int, i2: int, kind: str) -> dict:
-        """The value axis bounds with a margin, so the line never runs into the title or labels."""
-        values = [r[table.index(k)] for r in table.rows[i1:i2 + 1]
-                  for k in (*spec.lines, *spec.bars, *((spec.target,) if spec.target else ()))]
-        values = [v / SECONDS_PER_DAY if kind == "seconds" else v for v in values
-                  if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if not values or spec.bars:
-            return {}
-        low, high = min(values), max(values)
-        span = (high - low) or abs(high) * 0.1 or 1.0
-        step = 10 ** math.floor(math.log10(span))
-        if span / step < 3:
-            step /= 5 if span / step < 1.5 else 2
-        return {"min": math.floor((low - 0.1 * span) / step) * step,
-                "max": math.ceil((high + 0.1 * span) / step) * step}
+        insert_charts(self, ws)
 
     def write(self) -> None:
         self.cover()
