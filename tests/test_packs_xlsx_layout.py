@@ -17,6 +17,8 @@ from pilotage.packs.display import SECONDS_PER_DAY, duration, number
 from pilotage.packs.testing import build_fixture_warehouse
 from pilotage.packs.xlsx import text_width
 
+# openpyxl drops the sparklines (an Excel 2010 extension) when it reads a workbook, and says so
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 PERIODS = {"production": "2026-W44", "quality": "2026-10", "calibration": "2026-10",
            "steering": "2026-10", "strategic": "2026-H1"}
 
@@ -110,3 +112,24 @@ def test_chart_axes_keep_labels_off_the_line(workbooks):
 def test_sheet_names_keep_apostrophes(workbooks):
     wb = openpyxl.load_workbook(workbooks[("steering_2026-10_PRV_A", "fr")])
     assert "Plan d'actions" in wb.sheetnames
+
+
+@pytest.mark.parametrize("committee", list(PERIODS))
+def test_executive_sheet_second_with_sparklines_on_one_page(committee, workbooks):
+    import zipfile
+
+    for lang, name in (("fr", "Synthèse"), ("en", "Executive summary")):
+        path = workbooks[(f"{committee}_{PERIODS[committee]}_PRV_A", lang)]
+        wb = openpyxl.load_workbook(path)
+        assert wb.sheetnames[1] == name
+        ws = wb[name]
+        # fit to one page wide and one page high (1 is the default, left out of the file)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToHeight in (None, 1) and ws.page_setup.fitToWidth in (None, 1)
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("xl/worksheets/sheet2.xml").decode()
+        kpis = []
+        while ws.cell(4 + len(kpis), 1).value:  # the KPI rows, down to the blank row
+            kpis.append(ws.cell(4 + len(kpis), 1).value)
+        assert len(kpis) >= 2
+        assert xml.count("<x14:sparkline>") == len(kpis)  # one per priority KPI

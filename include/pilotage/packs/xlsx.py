@@ -146,7 +146,7 @@ class _Writer:
                 self.measure(ws, j, h + "  ")
                 ws.write_string(first_row, j, h, self.fmt(bold=True, bottom=1))
             self.text(ws, first_row + 1, 0, label(table.note or "note_no_rows", self.lang),
-                      self.fmt(italic=True, font_color="#7F7F7F"), measure=False)
+                      self.fmt(italic=True, font_color="#7F7F7F"))
             return first_row + 3
         last_row = first_row + len(table.rows)
         ws.add_table(first_row, 0, last_row, ncols - 1, {
@@ -274,7 +274,10 @@ class _Writer:
         insert_charts(self, ws)
 
     def write(self) -> None:
+        from pilotage.packs.xlsx_executive import write_executive_sheet
+
         self.cover()
+        write_executive_sheet(self, sheet_name(label("executive", self.lang), self.used_names))
         charts_ws = None
         if self.pack.charts:
             charts_ws = self.wb.add_worksheet(sheet_name(label("charts", self.lang), self.used_names))
