@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo test test-fast bench lint docs clean help
+.PHONY: install demo test test-fast bench lint docs screenshots clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,10 @@ docs: install ## build the dbt docs site (models, columns, KPI catalogue) for th
 	DBT_TARGET_PATH=$(CURDIR)/data/dbt/target DBT_LOG_PATH=$(CURDIR)/data/dbt/logs \
 	$(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
 	@echo "Docs site: data/dbt/target/index.html (serve it with: cd data/dbt/target && ../../../.venv/bin/python -m http.server)"
+
+screenshots: install ## README screenshots of the executive page (FR, EN) from the demo warehouse -> docs/img/
+	bash scripts/ensure_chromium.sh
+	$(VENV)/bin/python -m pilotage.packs.screenshots --out docs/img
 
 lint: install ## ruff
 	$(VENV)/bin/ruff check include dags tests

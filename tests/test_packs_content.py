@@ -20,13 +20,14 @@ from pilotage.packs.deliver import write_pack
 PERIODS = {"production": "2026-W44", "quality": "2026-10", "calibration": "2026-10",
            "steering": "2026-10", "strategic": "2026-H1"}
 SHEETS_EN = {  # the fixed sheet structure of each committee's workbook (committee audience)
-    "production": ["Cover", "Charts", "Scorecard", "Daily", "Intervals", "Action plan"],
-    "quality": ["Cover", "Charts", "Scorecard", "QA by section and criterion", "Trend", "Action plan"],
-    "calibration": ["Cover", "Charts", "Scorecard", "Evaluator spread", "Trend"],
-    "steering": ["Cover", "Charts", "Scorecard", "Bonus-malus", "Trend", "Anonymous benchmark",
-                 "Action plan"],
-    "strategic": ["Cover", "Charts", "Scorecard", "Quarters", "Targets met", "Trend", "Volume forecast",
-                  "Anonymous benchmark", "Action plan"],
+    "production": ["Cover", "Executive summary", "Charts", "Scorecard", "Daily", "Intervals", "Action plan"],
+    "quality": ["Cover", "Executive summary", "Charts", "Scorecard", "QA by section and criterion", "Trend",
+                "Action plan"],
+    "calibration": ["Cover", "Executive summary", "Charts", "Scorecard", "Evaluator spread", "Trend"],
+    "steering": ["Cover", "Executive summary", "Charts", "Scorecard", "Bonus-malus", "Trend",
+                 "Anonymous benchmark", "Action plan"],
+    "strategic": ["Cover", "Executive summary", "Charts", "Scorecard", "Quarters", "Targets met", "Trend",
+                  "Volume forecast", "Anonymous benchmark", "Action plan"],
 }
 SUPERVISOR_SHEETS = {"production": ["Agents"], "quality": ["Agents"]}
 # everything that names or identifies another provider in the fixture
@@ -160,9 +161,11 @@ def test_scorecard_numbers_equal_the_mart(committee, con, written):
         assert (g[2] is None and e[2] is None) or g[2] == pytest.approx(e[2], abs=1e-6)
     # the workbook holds the same actual values, unrounded
     en = next(p for p in written[(committee, "committee")] if p.name.endswith("_en.xlsx"))
-    numbers = xlsx_numbers(en, 3)  # sheet 3 = scorecard
-    for _kpi, actual, *_ in expected:
-        assert any(abs(n - actual) < 1e-9 for n in numbers), actual
+    numbers = xlsx_numbers(en, 4)  # sheet 4 = scorecard
+    for kpi, actual, *_ in expected:
+        # durations are stored as a fraction of a day, so that Excel shows them as m:ss
+        stored = actual / 86400 if kpi.endswith("_seconds") else actual
+        assert any(abs(n - stored) < 1e-12 for n in numbers), actual
 
 
 def test_daily_numbers_equal_the_production_daily_mart(con, written):

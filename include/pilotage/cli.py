@@ -146,7 +146,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
     """Write committee packs (see ``pilotage pack --help``)."""
-    from pilotage.packs.build import COMMITTEES
+    from pilotage.packs.build import COMMITTEES, incomplete_period_message, period_for
     from pilotage.packs.deliver import (
         FORMATS,
         PackRequest,
@@ -179,18 +179,31 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
     unknown = sorted(set(wanted) - set(providers))
     if unknown:
         raise SystemExit(f"error: unknown provider(s) {', '.join(unknown)}; known: {', '.join(providers)}")
-    formats = FORMATS if not args.format or "all" in args.format else tuple(dict.fromkeys(args.format))
+    formats = FORMATS if not args.format else tuple(dict.fromkeys(
+        f for name in args.format for f in (FORMATS if name == "all" else (name,))))
     langs = ("fr", "en") if args.lang == "all" else (args.lang,)
     out = args.out or packs_dir(settings)
     try:
         requests = [PackRequest(key, args.period or latest_period(key, through).label, provider,
                                 args.audience)
                     for key in committees for provider in wanted]
+        if not args.allow_partial:
+            for key, label in dict.fromkeys((r.committee, r.period) for r in requests):
+                problem = incomplete_period_message(key, period_for(key, label), through)
+                if problem:
+                    print(f"error: {problem}", file=sys.stderr)
+                    return 2
         packs = read_packs(settings, requests)
     except (ValueError, LookupError) as exc:
         raise SystemExit(f"error: {exc}") from None
+    from pilotage.packs.pdf import ChromiumMissing
+
     for pack in packs:
-        for path in write_pack(pack, out, formats, langs):
+        try:
+            paths = write_pack(pack, out, formats, langs)
+        except ChromiumMissing as exc:
+            raise SystemExit(f"error: {exc}") from None
+        for path in paths:
             print(path)
     return 0
 
@@ -357,14 +370,18 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--period", help="period label (default: latest period complete in the warehouse)")
     pack.add_argument("--provider", action="append", metavar="ID",
                       help="provider id, repeatable (default: every provider, one pack each)")
-    pack.add_argument("--format", action="append", choices=["xlsx", "csv", "html", "all"],
-                      help="output format, repeatable (default: all)")
+    pack.add_argument("--format", action="append", choices=["xlsx", "csv", "html", "pdf", "all"],
+                      help="output format, repeatable (default and 'all': xlsx, csv, html; pdf is the "
+                      "HTML printed by headless Chromium, A4 landscape)")
     pack.add_argument("--lang", choices=["fr", "en", "all"], default="fr",
                       help="label language of the Excel and HTML outputs (default fr)")
     pack.add_argument("--audience", choices=["committee", "supervisors"], default="committee",
                       help="'supervisors' adds agent-level detail (production and quality packs only)")
     pack.add_argument("--out", type=Path,
                       help="output folder (default: PILOTAGE_PACKS_DIR, else <data>/packs)")
+    pack.add_argument("--allow-partial", action="store_true",
+                      help="write a pack for a period not complete yet, marked provisional on every "
+                      "page and sheet (without it such a period is refused, exit code 2)")
     pack.add_argument("--list", action="store_true",
                       help="list committees, providers and the latest complete periods, then exit")
     pack.set_defaults(func=cmd_pack)

@@ -1,4 +1,4 @@
-"""Standardized committee packs: committee × period × provider -> Excel, CSV and HTML.
+"""Standardized committee packs: committee × period × provider -> Excel, CSV, HTML and PDF.
 
 Layers (one job each):
 
@@ -8,8 +8,9 @@ Layers (one job each):
   ``freshness``, ``definitions``
 * ``build``    - the committees' fixed table lists; the :class:`~pilotage.packs.model.Pack` model
   with its cover (data freshness from ``mart_pipeline_load_status``, definitions used)
-* ``xlsx`` / ``csv`` / ``html`` - renderers; ``labels`` (fr/en), ``display``, ``sanitize``
-  (formula injection)
+* ``executive`` - the executive page's tiles and what changed (``executive_html`` renders it)
+* ``xlsx`` / ``csv`` / ``html`` / ``pdf`` (Chromium) - renderers; ``charts`` (SVG plots); ``labels``
+  and ``vocabulary`` (fr/en), ``display``, ``sanitize`` (formula injection)
 * ``deliver``  - folders, due packs for the DAGs, ``write_demo_packs`` for ``pilotage demo``
 """
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 
 from pilotage.packs import queries as q
+from pilotage.packs.executive import build_executive
+from pilotage.packs.labels import with_thresholds
 from pilotage.packs.model import Chart, Column, Cover, Pack, Table
-from pilotage.packs.periods import Period, parse_period, period_of
+from pilotage.packs.periods import Period, latest_complete, parse_period, period_of
 
 AUDIENCES = ("committee", "supervisors")
 STEERING_MART = "marts.mart_steering_monthly"
@@ -65,6 +68,35 @@ def committee(key: str) -> Committee:
 
 def period_for(committee_key: str, text: str) -> Period:
     return parse_period(committee(committee_key).grain, text)
+
+
+def incomplete_period_message(committee_key: str, period: Period, through: date | None) -> str | None:
+    """Why ``period`` cannot be pulled as a final pack (it ends after the last business day the
+    warehouse processed), naming the last complete period; ``None`` when it is complete."""
+    if through is not None and period.last <= through:
+        return None
+    c = committee(committee_key)
+    if through is None:
+        return (f"the {c.key} period {period.label} is not complete: the warehouse has no loaded day "
+                "yet. Use --allow-partial for a provisional pack.")
+    last = latest_complete(c.grain, through)
+    state = "no day of it is loaded yet" if period.first > through else "it is not over yet"
+    return (f"the {c.key} period {period.label} is not complete: {state} (data runs to "
+            f"{through.isoformat()}). The last complete {c.key} period is {last.label} "
+            f"(pilotage pack --committee {c.key} --period {last.label}); "
+            "use --allow-partial for a pack marked provisional.")
+
+
+def queue_thresholds(wh: q.Warehouse, provider_id: str) -> dict[str, int]:
+    """Service-level threshold (seconds) of each of the provider's queues, from ``dim_queue``:
+    fills the "answered within X s" of the service-level label."""
+    for table in ("marts.dim_queue",):
+        cols = wh.columns(table)
+        if {"queue_name", "provider_id", "sl_threshold_seconds"} <= set(cols):
+            return {name: int(s) for name, s in wh.query(
+                f"select queue_name, sl_threshold_seconds from {table} where provider_id = ? "
+                "and sl_threshold_seconds is not null order by queue_name", [provider_id])}
+    return {}
 
 
 # -- cover -------------------------------------------------------------------------------------
@@ -216,7 +248,15 @@ def build_pack(con: duckdb.DuckDBPyConnection, committee_key: str, period: Perio
     for key in keys:
         built[key] = _table(wh, c, key, period, provider_id, built)
     tables = [built[k] for k in keys]
+    executive = build_executive(wh, c.mart, period, provider_id, built["scorecard"],
+                                built.get("action_plan"))
+    through = q.last_processed_day(wh)
+    thresholds = queue_thresholds(wh, provider_id)
     return Pack(committee=c.key, period=period, provider_id=provider_id,
                 provider_name=providers[provider_id], audience=audience,
                 cover=build_cover(wh, c, period, provider_id), tables=tables,
-                charts=_charts(c, built), kpi_catalogue=wh.kpi_catalogue())
+                charts=_charts(c, built),
+                kpi_catalogue=with_thresholds(wh.kpi_catalogue(), sorted(thresholds.values())),
+                provisional=incomplete_period_message(c.key, period, through) is not None,
+                data_through=through, sl_thresholds=thresholds,
+                peers=len(providers), executive=executive)

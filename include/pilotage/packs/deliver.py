@@ -18,6 +18,7 @@ from pilotage.packs.periods import Period, latest_complete, parse_period
 from pilotage.settings import Settings
 
 FORMATS = ("xlsx", "csv", "html")
+ALL_FORMATS = (*FORMATS, "pdf")  # pdf: printed by Chromium, only when asked for
 
 
 def packs_dir(settings: Settings) -> Path:
@@ -35,6 +36,7 @@ def write_pack(pack: Pack, out: Path, formats: tuple[str, ...] = FORMATS,
     """Render ``pack`` in ``formats`` and ``langs``; returns the files (the CSV folder for CSVs)."""
     from pilotage.packs.csv import write_csvs
     from pilotage.packs.html import write_html
+    from pilotage.packs.pdf import write_pdf
     from pilotage.packs.xlsx import write_xlsx
 
     folder = pack_folder(out, pack)
@@ -44,6 +46,8 @@ def write_pack(pack: Pack, out: Path, formats: tuple[str, ...] = FORMATS,
             written.append(write_xlsx(pack, folder / f"{pack.stem}_{lang}.xlsx", lang))
         if "html" in formats:
             written.append(write_html(pack, folder / f"{pack.stem}_{lang}.html", lang))
+        if "pdf" in formats:
+            written.append(write_pdf(pack, folder / f"{pack.stem}_{lang}.pdf", lang))
     if "csv" in formats:
         write_csvs(pack, folder / "csv")
         written.append(folder / "csv")

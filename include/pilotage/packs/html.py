@@ -1,20 +1,23 @@
 """HTML renderer: one self-contained page (inline CSS and SVG plots) that prints cleanly to PDF.
 
-Plots are drawn with matplotlib's Agg/SVG backend (no display needed) with a fixed hash salt and
-no date metadata, so the page is identical for identical data. Print rules: A4 landscape, every
-section on a new page, table headers repeated, rows never split."""
+Order: the cover, the executive page (KPI tiles, what changed, actions due or late), the charts,
+then one section per table. Plots come from :mod:`charts` (French number formats on the axes).
+Print rules: A4 landscape, every section on a new page, page numbers and, for a provisional pack,
+"PROVISIONAL" in the page margins (CSS page-margin boxes), table headers repeated, rows never
+split; the executive page is sized to fit one page."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
 
-from pilotage.packs.display import column_label, headers, text_of, unit_kind
+from pilotage.packs.charts import svg_charts
+from pilotage.packs.display import cell_text, definition_value, headers, period_text, text_of, trend_pivot
+from pilotage.packs.executive_html import executive_html
 from pilotage.packs.labels import definition_label, kpi_label, label
-from pilotage.packs.model import Chart, Pack, Table
+from pilotage.packs.model import Pack, Table
 from pilotage.packs.sanitize import neutralize
 
 RAG_CLASSES = ("green", "amber", "red", "grey")
@@ -25,7 +28,13 @@ TEMPLATE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{{ title }}</title>
 <style>
-  @page { size: A4 landscape; margin: 12mm 10mm; }
+  @page { size: A4 landscape; margin: 11mm 10mm 12mm 10mm;
+    @bottom-left { content: "{{ footer }}"; font: 7pt "DejaVu Sans", sans-serif; color: #777; }
+    @bottom-right { content: "{{ page_word }} " counter(page) " / " counter(pages);
+                    font: 7pt "DejaVu Sans", sans-serif; color: #555; }
+    {% if provisional %}@top-center { content: "{{ provisional_word }}"; font: bold 10pt "DejaVu Sans",
+                    sans-serif; color: #C00000; }{% endif %}
+  }
   body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 10pt; color: #222;
          margin: 16px; }
   h1 { color: #1F4E79; font-size: 18pt; margin: 0 0 4px 0; }
@@ -51,6 +60,29 @@ TEMPLATE = """<!DOCTYPE html>
   figcaption { font-weight: bold; font-size: 9pt; }
   .chart svg { width: 100%; height: auto; }
   section { break-before: page; page-break-before: always; }
+  .provisional { background: #C00000; color: #fff; font-weight: bold; padding: 4px 8px; margin: 0 0 8px 0; }
+  #executive h2 { margin: 0 0 6px 0; }
+  .tiles { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
+  .tile { border: 1px solid #ccc; border-left: 6px solid #7F7F7F; padding: 4px 8px; height: 30mm;
+          box-sizing: border-box; overflow: hidden; position: relative; }
+  .tile.rag-green { border-left-color: #548235; } .tile.rag-amber { border-left-color: #BF8F00; }
+  .tile.rag-red { border-left-color: #C00000; }
+  .tile .kpi { font-weight: bold; font-size: 8pt; color: #1F4E79; line-height: 1.15; max-height: 2.3em;
+               overflow: hidden; }
+  .tile .value { font-size: 16pt; font-weight: bold; margin: 1px 0; }
+  .tile .badge { font-size: 7.5pt; margin-left: 6px; padding: 1px 5px; border-radius: 3px; color: #fff;
+                 background: #7F7F7F; vertical-align: middle; }
+  .tile.rag-green .badge { background: #548235; } .tile.rag-amber .badge { background: #BF8F00; }
+  .tile.rag-red .badge { background: #C00000; }
+  .tile .target, .tile .delta { font-size: 7.5pt; color: #444; }
+  .tile .delta span { color: #777; } .delta.better { color: #006100; } .delta.worse { color: #9C0006; }
+  .tile .spark { position: absolute; right: 6px; bottom: 5px; }
+  .exec-bottom { display: grid; grid-template-columns: 40% 58%; gap: 2%; margin-top: 6px; }
+  .exec-bottom > div { min-width: 0; }
+  .changed ul { margin: 2px 0; padding-left: 16px; font-size: 8.5pt; } .changed li { margin-bottom: 3px; }
+  table.actions { font-size: 7.5pt; width: 100%; } table.actions td.wrap { min-width: 12em; }
+  table.actions th, table.actions td { white-space: normal; }
+  table.pivot td.num { min-width: 4.2em; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   @media print {
@@ -60,7 +92,8 @@ TEMPLATE = """<!DOCTYPE html>
 </style>
 </head>
 <body>
-<header id="cover">
+{% if not only_executive %}<header id="cover">
+  {% if provisional %}<div class="provisional">{{ provisional }}</div>{% endif %}
   <h1>{{ title }}</h1>
   <div class="subtitle">{{ subtitle }}</div>
   <table class="kv">
@@ -72,8 +105,13 @@ TEMPLATE = """<!DOCTYPE html>
   <h3>{{ issues.title }}</h3>
   {% if issues.rows %}<p class="warn">{{ issues_warning }}</p>{{ issues.html }}
   {% else %}<p class="note">{{ no_issues }}</p>{% endif %}
-</header>
-{% if charts %}
+</header>{% endif %}
+<section id="executive">
+  {% if provisional %}<div class="provisional">{{ provisional }}</div>{% endif %}
+  <h2>{{ executive_title }}</h2>
+  {{ executive }}
+</section>
+{% if charts and not only_executive %}
 <section id="charts">
   <h2>{{ charts_title }}</h2>
   <div class="charts">
@@ -82,10 +120,11 @@ TEMPLATE = """<!DOCTYPE html>
   </div>
 </section>
 {% endif %}
-{% for t in tables %}
+{% for t in tables if not only_executive %}
 <section id="{{ t.key }}">
   <h2>{{ t.title }}</h2>
   {% if t.note %}<p class="note">{{ t.note }}</p>{% endif %}
+  {% if t.pivot_note %}<p class="note">{{ t.pivot_note }}</p>{% endif %}
   {{ t.html }}
 </section>
 {% endfor %}
@@ -100,6 +139,8 @@ _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 HIDDEN_IN_REPORT = ("provider_id", "unit", "numerator", "denominator", "target_id", "period_grain",
                     "period_end", "is_complete_period", "is_higher_better", "period_start")
 # period columns are left out too when they hold the pack's one period (kept in CSV and Excel)
+# shown as the pipeline wrote them (file names, quarantine reasons), marked lang="en"
+VERBATIM = ("source_file", "message")
 PERIOD_KEYS = ("iso_week", "week_start", "week", "month", "month_start", "quarter", "half_year",
                "period_grain", "period_label", "period_start", "period_end", "week_start_date",
                "month_start_date")
@@ -127,93 +168,57 @@ def _table_html(table: Table, lang: str, catalogue: dict) -> tuple[str, int]:
         parts.append("<tr>")
         for j in shown:
             column = table.columns[j]
-            kind = unit_kind(column, row, table)
             value = row[j]
+            text = cell_text(table, row, j, lang, catalogue)
             classes = []
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 classes.append("num")
-            elif isinstance(value, str) and len(value) > 28:
+            elif len(text) > 28:
                 classes.append("wrap")
             if column.kind == "rag" and value in RAG_CLASSES:
                 classes.append(f"rag-{value}")
             elif column.key == "actual" and rag is not None and row[rag] in RAG_CLASSES:
                 classes.append(f"rag-{row[rag]}")
             attr = f' class="{" ".join(classes)}"' if classes else ""
-            text = text_of(value, kind, lang, catalogue)
+            if column.key in VERBATIM:  # the pipeline's own words (file names, reasons): English
+                attr += ' lang="en"'
             parts.append(f"<td{attr}>{escape(neutralize(text) if isinstance(value, str) else text)}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table>")
     return "".join(parts), len(table.rows)
 
 
-def _svg_charts(pack: Pack, spec: Chart, lang: str) -> list[dict]:
-    """One SVG per block of the chart's split column."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
-
-    table = pack.table(spec.table)
-    if not table.rows:
-        return []
-    split = table.index(spec.split_by) if spec.split_by else None
-    groups: dict = {}
-    for row in table.rows:
-        groups.setdefault(row[split] if split is not None else None, []).append(row)
-    out = []
-    x = table.index(spec.x)
-    with plt.rc_context({"svg.hashsalt": "pilotage", "svg.fonttype": "path", "font.size": 8,
-                         "font.family": "DejaVu Sans"}):
-        for key, rows in groups.items():
-            kind = spec.y_kind
-            if kind == "value" and table.has("unit"):
-                kind = rows[0][table.index("unit")]
-            fig, ax = plt.subplots(figsize=(7.0, 3.0), dpi=100)
-            xs = [text_of(r[x], "date" if hasattr(r[x], "isoformat") else "text", lang) for r in rows]
-            pos = list(range(len(xs)))
-            colours = iter(("#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF8F00"))
-            width = 0.8 / max(1, len(spec.bars))
-            for n, col in enumerate(spec.bars):
-                values = [r[table.index(col)] for r in rows]
-                ax.bar([p + (n - (len(spec.bars) - 1) / 2) * width for p in pos],
-                       [v if v is not None else 0 for v in values], width=width,
-                       label=column_label(col, lang, pack.kpi_catalogue),
-                       color=next(colours))
-            for col in spec.lines:
-                values = [r[table.index(col)] for r in rows]
-                ax.plot(pos, [v if v is not None else float("nan") for v in values], marker="o",
-                        markersize=3, linewidth=1.8, label=column_label(col, lang, pack.kpi_catalogue),
-                        color=next(colours))
-            if spec.target:
-                values = [r[table.index(spec.target)] for r in rows]
-                ax.plot(pos, [v if v is not None else float("nan") for v in values], linestyle="--",
-                        linewidth=1.2, color="#C00000",
-                        label=column_label(spec.target, lang, pack.kpi_catalogue))
-            ax.set_xticks(pos)
-            ax.set_xticklabels(xs, rotation=45, ha="right")
-            if kind == "ratio":
-                # decimals follow the axis range, so close ticks never print the same label
-                ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None, symbol=" %"))
-            ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
-            ax.spines[["top", "right"]].set_visible(False)
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), fontsize=7, frameon=False, ncol=3)
-            title = label(spec.key, lang)
-            if key is not None:
-                shown = (kpi_label(str(key), lang, pack.kpi_catalogue) if spec.split_by == "kpi_id"
-                         else str(key))
-                title = f"{title} — {shown}"
-            fig.tight_layout()
-            buffer = io.StringIO()
-            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-            plt.close(fig)
-            svg = buffer.getvalue()
-            svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype for inline use
-            out.append({"title": title, "svg": svg})
-    return out
+def _pivot_html(table: Table, lang: str, catalogue: dict) -> tuple[str, int]:
+    """A long KPI × period table as KPIs in rows and periods in columns (months as columns), each
+    cell coloured by its RAG, the latest target last."""
+    periods, rows = trend_pivot(table)
+    parts = ['<table class="pivot"><thead><tr>', f"<th>{escape(label('kpi_id', lang))}</th>",
+             *(f"<th>{escape(period_text(p, lang))}</th>" for p in periods),
+             f"<th>{escape(label('target_value', lang))}</th></tr></thead><tbody>"]
+    for kpi, unit, values, target in rows:
+        parts.append(f"<tr><td>{escape(kpi_label(kpi, lang, catalogue))}</td>")
+        for value, rag in values:
+            parts.append(f'<td class="num{f" rag-{rag}" if rag in RAG_CLASSES else ""}">'
+                         f"{escape(text_of(value, unit, lang))}</td>")
+        parts.append(f'<td class="num">{escape(text_of(target, unit, lang))}</td></tr>')
+    parts.append("</tbody></table>")
+    return "".join(parts), len(table.rows)
 
 
-def render_html(pack: Pack, lang: str) -> str:
+def css_string(text: str) -> str:
+    """Text safe inside a CSS string in a <style> element (no quote, backslash or tag)."""
+    return "".join(ch for ch in text if ch not in '"\\<>')
+
+
+def provisional_text(pack: Pack, lang: str) -> str | None:
+    if not pack.provisional:
+        return None
+    through = pack.data_through.isoformat() if pack.data_through else "–"
+    return label("provisional_text", lang).format(through=through)
+
+
+def render_html(pack: Pack, lang: str, *, only_executive: bool = False) -> str:
+    """The report in ``lang``; ``only_executive``: the executive page alone (README screenshots)."""
     c = pack.cover
     as_of = c.data_as_of.isoformat() if c.data_as_of else "–"
     title = f"{label(pack.committee, lang)} — {pack.provider_name} — {pack.period.label}"
@@ -224,27 +229,35 @@ def render_html(pack: Pack, lang: str) -> str:
         (label("data_as_of", lang), as_of), (label("generated_from", lang), as_of),
         (label("days_included", lang), f"{c.days_included} / {c.days_expected}"),
         (label("sources", lang), ", ".join(s.upper() for s in c.sources)),
-        *[(definition_label(k, lang, pack.kpi_catalogue), label(v, lang) if v.endswith("_text") else v)
+        *[(definition_label(k, lang, pack.kpi_catalogue), definition_value(k, v, lang))
           for k, v in c.definitions],
         (label("confidentiality", lang), label("confidentiality_text", lang)),
         (label("fingerprint", lang), c.fingerprint),
     ]
 
     def section(table: Table) -> dict:
-        html, n = _table_html(table, lang, pack.kpi_catalogue)
+        pivot = table.key == "trend" and table.has("period") and table.has("kpi_id") and table.rows
+        html, n = (_pivot_html if pivot else _table_html)(table, lang, pack.kpi_catalogue)
         note = label(table.note, lang) if table.note else (label("note_no_rows", lang) if not n else None)
         return {"key": table.key, "title": label(table.key, lang), "html": Markup(html) if n else "",
-                "note": note, "rows": n}
+                "note": note, "rows": n, "pivot_note": label("trend_pivot_note", lang) if pivot else None}
 
     charts = []
     for spec in pack.charts:
-        for item in _svg_charts(pack, spec, lang):
+        for item in svg_charts(pack, spec, lang):
             charts.append({"title": item["title"], "svg": Markup(item["svg"])})
+    provisional = provisional_text(pack, lang)
+    footer = f"{label(pack.committee, lang)} — {pack.provider_name} — {pack.period.label}"
     return _ENV.from_string(TEMPLATE).render(
-        lang=lang, title=title, subtitle=label(f"audience_{pack.audience}", lang),
+        lang=lang, only_executive=only_executive, title=title,
+        subtitle=label(f"audience_{pack.audience}", lang),
         cover_lines=cover_lines, freshness=section(c.freshness) | {"title": label("freshness", lang)},
         issues=section(c.issues) | {"title": label("data_issues", lang)},
         issues_warning=label("issues_warning", lang), no_issues=label("no_issues", lang),
+        executive_title=f"{label('executive', lang)} — {title}",
+        executive=executive_html(pack, lang), provisional=provisional,
+        provisional_word=label("provisional", lang), page_word=label("page", lang),
+        footer=Markup(css_string(footer + (f" — {label('provisional', lang)}" if provisional else ""))),
         charts_title=label("charts", lang), charts=charts, tables=[section(t) for t in pack.tables])
 
 

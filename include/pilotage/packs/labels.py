@@ -6,6 +6,9 @@ unknown key is shown as itself, so a new mart column never breaks a pack."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 LANGS = ("fr", "en")
 
 _T: dict[str, tuple[str, str]] = {  # key: (fr, en)
@@ -39,6 +42,15 @@ _T: dict[str, tuple[str, str]] = {  # key: (fr, en)
     "data_issues": ("Jours manquants ou en quarantaine", "Missing or quarantined days"),
     "definitions": ("Définitions", "Definitions"),
     "charts": ("Graphiques", "Charts"),
+    "executive": ("Synthèse", "Executive summary"),
+    "what_changed": ("Ce qui a changé", "What changed"),
+    "actions_due": ("Actions à échéance ou en retard", "Actions due or late"),
+    "note_no_due_actions": ("Aucune action à échéance ni en retard.", "No action due or late."),
+    "page": ("Page", "Page"),
+    "trend_data": ("Données des graphiques (une ligne par indicateur et période)",
+                   "Chart data (one row per KPI and period)"),
+    "trend_pivot_note": ("Réalisé par période ; couleur = statut par rapport à l'objectif de la période.",
+                         "Actual per period; colour = status against that period's target."),
     # charts
     "chart_sl_by_day": ("Niveau de service par jour vs objectif", "Service level by day vs target"),
     "chart_volumes_vs_forecast": ("Volumes présentés vs prévision", "Offered volumes vs forecast"),
@@ -73,8 +85,17 @@ _T: dict[str, tuple[str, str]] = {  # key: (fr, en)
     # notes
     "note_mart_missing": ("Table absente de l'entrepôt : section vide.",
                           "Table not in the warehouse: section left empty."),
-    "note_benchmark_too_few": ("Moins de 3 prestataires : pas de référence (anonymat).",
-                               "Fewer than 3 providers: no benchmark (anonymity)."),
+    "note_benchmark_too_few": (
+        "Pas de référence anonyme : moins de 3 prestataires ont des données pour cette période. Avec "
+        "deux, la moyenne « des autres » serait le chiffre de l'autre prestataire ; la référence "
+        "n'est donnée qu'à partir de 3 prestataires.",
+        "No anonymous benchmark: fewer than 3 providers have data for this period. With two, the "
+        "\"others' average\" would be the other provider's own figure; the benchmark is only given "
+        "from 3 providers on."),
+    "provisional": ("PROVISOIRE", "PROVISIONAL"),
+    "provisional_text": (
+        "PROVISOIRE : période incomplète, données jusqu'au {through} ; les chiffres changeront.",
+        "PROVISIONAL: the period is not complete, data up to {through}; figures will change."),
     "note_no_action_plan": ("Pas de plan d'actions dans l'entrepôt.", "No action plan in the warehouse."),
     "note_no_rows": ("Aucune ligne pour cette période.", "No rows for this period."),
     "note_no_forecast": ("Pas de prévision dans l'entrepôt.", "No forecast in the warehouse."),
@@ -109,9 +130,9 @@ _T: dict[str, tuple[str, str]] = {  # key: (fr, en)
     "answered_within_threshold": ("Traités dans le seuil", "Answered within threshold"),
     "abandoned_within_threshold": ("Abandons dans le seuil", "Abandoned within threshold"),
     "service_level": ("Niveau de service", "Service level"), "sl_target": ("Objectif NS", "SL target"),
-    "sl_threshold_seconds": ("Seuil NS (s)", "SL threshold (s)"),
-    "abandon_rate": ("Taux d'abandon", "Abandon rate"), "aht_seconds": ("DMT (s)", "AHT (s)"),
-    "asa_seconds": ("Attente moyenne (s)", "ASA (s)"), "csat_rate": ("CSAT", "CSAT"),
+    "sl_threshold_seconds": ("Seuil NS", "SL threshold"),
+    "abandon_rate": ("Taux d'abandon", "Abandon rate"), "aht_seconds": ("DMT", "AHT"),
+    "asa_seconds": ("Attente moyenne", "ASA"), "csat_rate": ("CSAT", "CSAT"),
     "csat_mean": ("CSAT moyen", "CSAT mean"), "qa_score": ("Note qualité", "QA score"),
     "forecast_contacts": ("Prévision", "Forecast"),
     "scheduled_agents": ("Conseillers planifiés", "Scheduled agents"),
@@ -126,6 +147,27 @@ _T: dict[str, tuple[str, str]] = {  # key: (fr, en)
     "providers": ("Prestataires", "Providers"), "benchmark_mean": ("Moyenne", "Mean"),
     "benchmark_median": ("Médiane", "Median"),
     "entity": ("Flux", "Feed"),
+    "executive_actions": ("Actions à échéance ou en retard", "Actions due or late"),
+    "is_higher_better_short": ("Sens", "Direction"),
+    "service_level_numerator": ("Numérateur NS", "SL numerator"),
+    "service_level_denominator": ("Dénominateur NS", "SL denominator"),
+    "talk_time_seconds": ("Durée de conversation", "Talk time"),
+    "forecast_error_contacts": ("Écart à la prévision", "Forecast error"),
+    "forecast_aht_seconds": ("DMT prévue", "Forecast AHT"),
+    "forecast_required_agents": ("Besoin prévu", "Forecast required agents"),
+    "erlang_service_level_at_scheduled": ("NS Erlang au planifié", "Erlang SL at scheduled"),
+    "callbacks": ("Rappels", "Callbacks"), "flow_outs": ("Débordements", "Flow-outs"),
+    "handle_seconds": ("Temps de traitement", "Handle time"),
+    "talk_seconds": ("Temps de conversation", "Talk time"), "hold_seconds": ("Attente", "Hold time"),
+    "acw_seconds": ("Post-traitement", "After-contact work"),
+    "answered_queue_seconds": ("Attente des répondus", "Queue time of answered"),
+    "csat_responses": ("Réponses CSAT", "CSAT responses"), "csat_satisfied": ("Satisfaits", "Satisfied"),
+    "csat_score_sum": ("Somme des notes CSAT", "CSAT score sum"),
+    "qa_evaluations": ("Évaluations qualité", "QA evaluations"), "qa_score_sum": ("Somme des notes", "Score sum"),
+    "trend_recent_offered": ("Volume récent", "Recent volume"),
+    "trend_year_before_offered": ("Volume un an avant", "Volume a year before"),
+    "trend_paired_months": ("Mois comparés", "Months compared"),
+    "period_end_date": ("Fin de période", "Period end"),
     "source": ("Source", "Source"), "days_loaded": ("Jours chargés", "Days loaded"),
     "days_missing": ("Jours manquants", "Days missing"),
     "days_quarantined": ("Jours en quarantaine", "Days quarantined"),
@@ -167,9 +209,9 @@ _T: dict[str, tuple[str, str]] = {  # key: (fr, en)
     "staffing_gap_agents": ("Écart d'effectif", "Staffing gap"),
     "logged_in_agents": ("Conseillers connectés", "Logged-in agents"),
     "days_worked": ("Jours travaillés", "Days worked"),
-    "staffed_seconds": ("Temps connecté (s)", "Staffed (s)"),
+    "staffed_seconds": ("Temps connecté", "Staffed time"),
     "adherence": ("Adhérence", "Adherence"),
-    "unplanned_absence_seconds": ("Absence imprévue (s)", "Unplanned absence (s)"),
+    "unplanned_absence_seconds": ("Absence imprévue", "Unplanned absence"),
     # KPIs (fallbacks when the catalogue lacks a label)
     "critical_error_rate": ("Taux d'erreurs critiques", "Critical error rate"),
     "ces_mean": ("Effort client (CES)", "Customer effort (CES)"),
@@ -180,7 +222,8 @@ _T: dict[str, tuple[str, str]] = {  # key: (fr, en)
     "staffing_coverage": ("Couverture du besoin", "Staffing coverage"),
 }
 
-UNITS = {"ratio": ("taux", "ratio"), "seconds": ("secondes", "seconds"), "count": ("nombre", "count"),
+UNITS = {"per_hour": ("par heure", "per hour"),
+         "ratio": ("taux", "ratio"), "seconds": ("secondes", "seconds"), "count": ("nombre", "count"),
          "points": ("points", "points"), "currency": ("euros", "euros")}
 
 
@@ -213,3 +256,48 @@ def month_name(month: int, lang: str) -> str:
     en = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
     return (fr if lang == "fr" else en)[month - 1]
+
+
+_PLACEHOLDER = re.compile(r"(?:X\s?%\s+)?\b(en|within|dans|in)\s+[XY]\s?s\b")
+
+
+def seconds_text(seconds: int, lang: str) -> str:
+    """A threshold as said: 20 -> "20 s", 86400 -> "24 h"."""
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds // 3600}\u00a0h"
+    if seconds >= 60 and seconds % 60 == 0 and seconds > 60:
+        return f"{seconds // 60}\u00a0min"
+    return f"{seconds}\u00a0s"
+
+
+def threshold_words(thresholds: list[int], lang: str) -> str:
+    """"en 20 s" / "en 20 s ou 60 s selon la file" (French), "within 20 s" / "within 20 s or 60 s
+    by queue" (English); without a known threshold, the queue's threshold in words."""
+    values = sorted(set(thresholds))
+    fr = lang == "fr"
+    if not values:
+        return "dans le seuil de la file" if fr else "within the queue's threshold"
+    texts = [seconds_text(v, lang) for v in values]
+    joined = texts[0] if len(texts) == 1 else (", ".join(texts[:-1]) + (" ou " if fr else " or ") + texts[-1])
+    suffix = "" if len(texts) == 1 else (" selon la file" if fr else " by queue")
+    return f"{'en' if fr else 'within'} {joined}{suffix}"
+
+
+def fill_thresholds(text: str, thresholds: list[int], lang: str) -> str:
+    """Replace the catalogue's "X s" placeholder of a service-level label by the real threshold(s):
+    "Niveau de service (taux de réponse en X s)" -> "… (taux de réponse en 20 s)"."""
+    if not _PLACEHOLDER.search(text):
+        return text
+    words = threshold_words(thresholds, lang)
+    text = _PLACEHOLDER.sub(words, text, count=1)
+    return text.replace("(X % answered", "(answered").replace("X % ", "")
+
+
+def with_thresholds(catalogue: dict, thresholds: list[int]) -> dict:
+    """A copy of the KPI catalogue whose labels have the service-level thresholds filled in."""
+    out = {}
+    for kpi_id, kpi in catalogue.items():
+        fr = fill_thresholds(kpi.label_fr, thresholds, "fr") if kpi.label_fr else kpi.label_fr
+        en = fill_thresholds(kpi.label_en, thresholds, "en") if kpi.label_en else kpi.label_en
+        out[kpi_id] = dataclasses.replace(kpi, label_fr=fr, label_en=en)
+    return out

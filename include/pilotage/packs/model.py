@@ -80,6 +80,35 @@ class Cover:
 
 
 @dataclass
+class Tile:
+    """One KPI of the executive page, at the provider's level (rates recombined, never averaged)."""
+
+    kpi_id: str
+    unit: str
+    actual: float | None
+    target: float | None
+    rag: str | None
+    previous: float | None          # previous period
+    previous_rag: str | None
+    last_year: float | None         # same period last year
+    higher_is_better: bool | None
+    history: list[tuple[str, float | None]] = field(default_factory=list)  # (period label, actual)
+    priority: int | None = None
+
+
+@dataclass
+class Executive:
+    """The executive first page: KPI tiles, what changed (KPIs whose RAG moved, largest gaps to
+    target) and the action-plan items due or late."""
+
+    tiles: list[Tile]
+    moved: list[Tile]       # RAG differs from the previous period's
+    gaps: list[Tile]        # furthest from target, worst first (red / amber only)
+    actions: Table          # action-plan items due in the period or late
+    period_word: str = "period"  # week | month | half_year: how "previous period" is said
+
+
+@dataclass
 class Pack:
     committee: str
     period: Period
@@ -90,6 +119,13 @@ class Pack:
     tables: list[Table]
     charts: list[Chart]
     kpi_catalogue: dict = field(default_factory=dict)  # kpi_id -> labels and unit (queries.Kpi)
+    # the period is not complete in the warehouse (pulled with --allow-partial): every page and
+    # sheet says "provisional"
+    provisional: bool = False
+    data_through: date | None = None       # last business day processed in the whole warehouse
+    sl_thresholds: dict[str, int] = field(default_factory=dict)  # queue_name -> SL threshold (s)
+    peers: int = 0                          # providers in the warehouse (benchmark anonymity)
+    executive: Executive | None = None
 
     def table(self, key: str) -> Table:
         for t in self.tables:

@@ -15,19 +15,37 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pilotage.packs.display import EXCEL_FORMATS, TEXT_KINDS, column_label, headers, text_of, unit_kind
+from pilotage.packs.display import (
+    EXCEL_FORMATS,
+    SECONDS_PER_DAY,
+    TEXT_KINDS,
+    cell_text,
+    definition_value,
+    excel_format,
+    headers,
+    unit_kind,
+)
 from pilotage.packs.labels import definition_label, kpi_label, label
-from pilotage.packs.model import Chart, Pack, Table
+from pilotage.packs.model import Pack, Table
 from pilotage.packs.sanitize import neutralize
 
 HEADER_ROW = 3  # title on row 0, note on row 1, table header on row 3
 RAG_FILL = {"green": "#C6EFCE", "amber": "#FFEB9C", "red": "#FFC7CE", "grey": "#E7E6E6"}
 RAG_FONT = {"green": "#006100", "amber": "#7F6000", "red": "#9C0006", "grey": "#3A3A3A"}
-SERIES_COLOURS = ("#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF8F00", "#2E75B6")
+MAX_WIDTH = 60.0       # widest column (characters); longer text wraps
+
+
+def text_width(text: str) -> float:
+    """Width of ``text`` in Excel character units (the measure of column widths): characters, a
+    little more for capitals and wide glyphs, plus the cell padding."""
+    wide = sum(1 for ch in text if ch.isupper() or ch in "MWmw@%€—")
+    return len(text) + 0.25 * wide + 1.5
 
 
 def sheet_name(text: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\']", " ", text).strip()[:31] or "Sheet"
+    """A valid sheet name: Excel forbids []:*?/\\ and a leading or trailing apostrophe (an
+    apostrophe inside, as in "Plan d'actions", is kept)."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", text).strip().strip("'").strip()[:31] or "Sheet"
     base, n = name, 2
     while name.lower() in used:
         suffix = f" {n}"
@@ -51,6 +69,7 @@ class _Writer:
         self.fmt_cache: dict = {}
         self.used_names: set[str] = set()
         self.sheets: dict[str, tuple[str, int, int]] = {}  # table key -> (sheet, first data row, n)
+        self.widths: dict[str, dict[int, float]] = {}      # sheet -> column -> width
 
     def fmt(self, **props):
         key = tuple(sorted(props.items()))
@@ -58,32 +77,73 @@ class _Writer:
             self.fmt_cache[key] = self.wb.add_format(props)
         return self.fmt_cache[key]
 
-    def text(self, ws, row: int, col: int, value: str, fmt=None) -> None:
-        ws.write_string(row, col, neutralize(value), fmt)
+    def measure(self, ws, col: int, text: str) -> bool:
+        """Widen ``col`` for ``text``; True when the text is too long and must wrap."""
+        width = text_width(text)
+        columns = self.widths.setdefault(ws.name, {})
+        columns[col] = max(columns.get(col, 8.0), min(width, MAX_WIDTH))
+        return width > MAX_WIDTH
 
-    def cell(self, ws, row: int, col: int, value, kind: str) -> None:
+    def fit_columns(self, ws) -> None:
+        for col, width in sorted(self.widths.get(ws.name, {}).items()):
+            ws.set_column(col, col, round(width, 1))
+
+    def text(self, ws, row: int, col: int, value: str, fmt=None, measure: bool = True) -> None:
+        value = neutralize(value)
+        if measure and self.measure(ws, col, value):
+            fmt = self.fmt(text_wrap=True, valign="top")
+        ws.write_string(row, col, value, fmt)
+
+    def cell(self, ws, r: int, c: int, table: Table, row: tuple, j: int) -> None:
+        value = row[j]
+        kind = unit_kind(table.columns[j], row, table)
+        shown = neutralize(cell_text(table, row, j, self.lang, self.pack.kpi_catalogue))
+        wrap = self.measure(ws, c, shown)
         if value is None or (isinstance(value, float) and value != value):
-            ws.write_blank(row, col, None)
+            ws.write_blank(r, c, None)
         elif kind in TEXT_KINDS or isinstance(value, str):
-            catalogue = self.pack.kpi_catalogue
-            ws.write_string(row, col, neutralize(text_of(value, kind, self.lang, catalogue)))
+            ws.write_string(r, c, shown, self.fmt(text_wrap=True, valign="top") if wrap else None)
         elif isinstance(value, datetime):
-            ws.write_datetime(row, col, value, self.fmt(num_format=EXCEL_FORMATS["datetime"]))
+            ws.write_datetime(r, c, value, self.fmt(num_format=EXCEL_FORMATS["datetime"]))
         elif isinstance(value, date):
-            ws.write_datetime(row, col, value, self.fmt(num_format=EXCEL_FORMATS["date"]))
+            ws.write_datetime(r, c, value, self.fmt(num_format=EXCEL_FORMATS["date"]))
+        elif kind == "seconds":  # a fraction of a day, shown [m]:ss
+            ws.write_number(r, c, value / SECONDS_PER_DAY, self.fmt(num_format=excel_format(kind, self.lang,
+                                                                                              value)))
         else:
-            ws.write_number(row, col, value, self.fmt(num_format=EXCEL_FORMATS.get(kind, "General")))
+            ws.write_number(r, c, value, self.fmt(num_format=excel_format(kind, self.lang)))
 
     def title(self, ws, text: str) -> None:
+        if self.pack.provisional:
+            text = f"{text} — {label('provisional', self.lang)}"
         ws.write_string(0, 0, neutralize(text), self.fmt(bold=True, font_size=14, font_color="#1F4E79"))
+
+    def page_setup(self, ws, last_row: int, last_col: int) -> None:
+        """Landscape A4, one page wide, header row repeated, page numbers; "PROVISIONAL" in the
+        header of every page of a provisional pack."""
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
+        name = f"{label(self.pack.committee, self.lang)} — {self.pack.period.label}".replace("&", "&&")
+        ws.set_footer(f"&L{name}&R&P / &N")
+        if self.pack.provisional:
+            text = label("provisional_text", self.lang).format(through=self.through).replace("&", "&&")
+            ws.set_header(f'&C&"-,Bold"{text}')
+
+    @property
+    def through(self) -> str:
+        return self.pack.data_through.isoformat() if self.pack.data_through else "–"
 
     # -- tables ---------------------------------------------------------------------------------
     def table(self, ws, table: Table, first_row: int, name: str) -> int:
         """Write ``table`` as an Excel table from ``first_row``; returns the next free row."""
         heads = headers(table, self.lang, self.pack.kpi_catalogue)
         ncols = len(heads)
+        head_fmt = self.fmt(bold=True, text_wrap=True, valign="top")
         if not table.rows:
             for j, h in enumerate(heads):
+                self.measure(ws, j, h + "  ")
                 ws.write_string(first_row, j, h, self.fmt(bold=True, bottom=1))
             self.text(ws, first_row + 1, 0, label(table.note or "note_no_rows", self.lang),
                       self.fmt(italic=True, font_color="#7F7F7F"))
@@ -91,14 +151,13 @@ class _Writer:
         last_row = first_row + len(table.rows)
         ws.add_table(first_row, 0, last_row, ncols - 1, {
             "name": name, "style": "Table Style Light 9", "autofilter": True,
-            "columns": [{"header": h} for h in heads]})
+            "columns": [{"header": h, "header_format": head_fmt} for h in heads]})
+        for j, h in enumerate(heads):
+            self.measure(ws, j, h + "  ")  # room for the filter button
         for i, row in enumerate(table.rows):
-            for j, column in enumerate(table.columns):
-                self.cell(ws, first_row + 1 + i, j, row[j], unit_kind(column, row, table))
+            for j in range(len(table.columns)):
+                self.cell(ws, first_row + 1 + i, j, table, row, j)
         self.rag_colours(ws, table, first_row + 1, last_row)
-        for j, column in enumerate(table.columns):
-            width = max(len(heads[j]), 10 if column.kind not in ("text", "kpi") else 14)
-            ws.set_column(j, j, min(width + 2, 48))
         return last_row + 2
 
     def rag_colours(self, ws, table: Table, r1: int, r2: int) -> None:
@@ -121,22 +180,59 @@ class _Writer:
         self.title(ws, f"{label(table.key, self.lang)} — {self.pack.provider_name} — "
                        f"{self.pack.period.label}")
         if table.note and table.rows:
-            self.text(ws, 1, 0, label(table.note, self.lang), self.fmt(italic=True))
-        self.table(ws, table, HEADER_ROW, f"T_{table.key}")
+            ws.write_string(1, 0, label(table.note, self.lang), self.fmt(italic=True))
+        first, ncols = HEADER_ROW, len(table.columns)
+        if table.key == "trend" and table.rows and table.has("period") and table.has("kpi_id"):
+            first, ncols = self.pivot(ws, table)
+        end = self.table(ws, table, first, f"T_{table.key}")
         ws.freeze_panes(HEADER_ROW + 1, 0)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        self.fit_columns(ws)
+        self.page_setup(ws, end - 2, ncols - 1)
         ws.repeat_rows(HEADER_ROW)
-        self.sheets[table.key] = (name, HEADER_ROW + 1, len(table.rows))
+        self.sheets[table.key] = (name, first + 1, len(table.rows))
+
+    def pivot(self, ws, table: Table) -> tuple[int, int]:
+        """The trend with periods as columns (coloured by RAG) above its long table, which the
+        charts read; returns (header row of the long table, widest column count)."""
+        from pilotage.packs.display import period_text, trend_pivot
+
+        periods, rows = trend_pivot(table)
+        heads = [label("kpi_id", self.lang), *(period_text(p, self.lang) for p in periods),
+                 label("target_value", self.lang)]
+        last = HEADER_ROW + len(rows)
+        ws.add_table(HEADER_ROW, 0, last, len(heads) - 1, {
+            "name": "T_trend_by_period", "style": "Table Style Light 9", "autofilter": False,
+            "columns": [{"header": h, "header_format": self.fmt(bold=True, text_wrap=True)} for h in heads]})
+        for j, h in enumerate(heads):
+            self.measure(ws, j, h)
+        for i, (kpi, unit, values, target) in enumerate(rows):
+            r = HEADER_ROW + 1 + i
+            self.text(ws, r, 0, kpi_label(kpi, self.lang, self.pack.kpi_catalogue))
+            for j, (value, rag) in enumerate([*values, (target, None)], start=1):
+                self.number(ws, r, j, value, unit, rag)
+        note = last + 2
+        ws.write_string(note, 0, label("trend_data", self.lang), self.fmt(bold=True, font_size=12))
+        return note + 1, max(len(heads), len(table.columns))
+
+    def number(self, ws, r: int, c: int, value, unit: str, rag: str | None = None) -> None:
+        """A KPI value in its unit's format, filled with its RAG colour."""
+        kind = unit if unit in EXCEL_FORMATS else "num"
+        colours = {"bg_color": RAG_FILL[rag], "font_color": RAG_FONT[rag]} if rag in RAG_FILL else {}
+        if value is None:
+            ws.write_blank(r, c, None, self.fmt(**colours) if colours else None)
+            return
+        from pilotage.packs.display import text_of
+
+        self.measure(ws, c, text_of(value, kind, self.lang))
+        stored = value / SECONDS_PER_DAY if kind == "seconds" else value
+        ws.write_number(r, c, stored, self.fmt(num_format=excel_format(kind, self.lang, value), **colours))
 
     # -- cover ----------------------------------------------------------------------------------
     def cover(self) -> None:
         p, c, lang = self.pack, self.pack.cover, self.lang
         ws = self.wb.add_worksheet(sheet_name(label("cover", lang), self.used_names))
-        ws.set_column(0, 0, 42)
-        ws.set_column(1, 7, 18)
         self.title(ws, f"{label(p.committee, lang)} — {p.provider_name} — {p.period.label}")
-        key_fmt = self.fmt(bold=True)
+        key_fmt = self.fmt(bold=True, valign="top")
         as_of = c.data_as_of.isoformat() if c.data_as_of else "–"
         lines = [
             ("provider", f"{p.provider_id} — {p.provider_name}"),
@@ -145,13 +241,16 @@ class _Writer:
             ("data_as_of", as_of), ("generated_from", as_of),
             ("days_included", f"{c.days_included} / {c.days_expected}"),
             ("sources", ", ".join(s.upper() for s in c.sources)),
-            *[(k, label(v, lang) if v.endswith("_text") else v) for k, v in c.definitions],
+            *[(k, definition_value(k, v, lang)) for k, v in c.definitions],
             ("confidentiality", label("confidentiality_text", lang)),
             ("fingerprint", c.fingerprint),
         ]
         row = 2
+        if p.provisional:
+            ws.write_string(1, 0, label("provisional_text", lang).format(through=self.through),
+                            self.fmt(bold=True, font_color="#C00000"))
         for key, value in lines:
-            ws.write_string(row, 0, definition_label(key, lang, p.kpi_catalogue), key_fmt)
+            self.text(ws, row, 0, definition_label(key, lang, p.kpi_catalogue), key_fmt)
             self.text(ws, row, 1, value)
             row += 1
         row += 1
@@ -159,83 +258,26 @@ class _Writer:
         row = self.table(ws, c.freshness, row + 1, "T_freshness")
         ws.write_string(row, 0, label("data_issues", lang), self.fmt(bold=True, font_size=12))
         if c.issues.rows:
-            ws.write_string(row + 1, 0, label("issues_warning", lang),
-                            self.fmt(bold=True, font_color=RAG_FONT["red"]))
-            self.table(ws, c.issues, row + 2, "T_data_issues")
+            self.text(ws, row + 1, 0, label("issues_warning", lang),
+                      self.fmt(bold=True, font_color=RAG_FONT["red"]))
+            row = self.table(ws, c.issues, row + 2, "T_data_issues")
         else:
-            ws.write_string(row + 1, 0, label("no_issues", lang), self.fmt(italic=True))
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+            self.text(ws, row + 1, 0, label("no_issues", lang), self.fmt(italic=True))
+            row += 2
+        self.fit_columns(ws)
+        self.page_setup(ws, row, max(7, len(c.issues.columns) - 1))
 
     # -- charts ---------------------------------------------------------------------------------
     def charts(self, ws) -> None:
-        row = 2
-        for spec in self.pack.charts:
-            for chart in self.native_charts(spec):
-                ws.insert_chart(row, 0, chart, {"x_scale": 1.5, "y_scale": 1.1})
-                row += 18
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        from pilotage.packs.xlsx_charts import insert_charts
 
-    def native_charts(self, spec: Chart) -> list:
-        table = self.pack.table(spec.table)
-        if not table.rows or spec.table not in self.sheets:
-            return []
-        sheet, first, _ = self.sheets[spec.table]
-        blocks: list[tuple[object, int, int]] = []  # (split value, first index, last index)
-        split = table.index(spec.split_by) if spec.split_by else None
-        for i, row in enumerate(table.rows):
-            key = row[split] if split is not None else None
-            if blocks and blocks[-1][0] == key:
-                blocks[-1] = (key, blocks[-1][1], i)
-            else:
-                blocks.append((key, i, i))
-        charts = []
-        x = table.index(spec.x)
-        for key, i1, i2 in blocks:
-            r1, r2 = first + i1, first + i2
-            kind = spec.y_kind
-            if kind == "value" and table.has("unit"):
-                kind = table.rows[i1][table.index("unit")]
-            num_format = EXCEL_FORMATS.get(kind, "#,##0")
-            base = self.wb.add_chart({"type": "column" if spec.bars else "line"})
-            colours = iter(SERIES_COLOURS)
-
-            def series(chart, col_key, r1=r1, r2=r2, **style):
-                j = table.index(col_key)
-                chart.add_series({"name": column_label(col_key, self.lang, self.pack.kpi_catalogue),
-                                  "categories": [sheet, r1, x, r2, x], "values": [sheet, r1, j, r2, j],
-                                  **style})
-
-            for col_key in spec.bars:
-                series(base, col_key, fill={"color": next(colours)}, gap=80)
-            line_chart = base if not spec.bars else self.wb.add_chart({"type": "line"})
-            for col_key in spec.lines:
-                series(line_chart, col_key, line={"color": next(colours), "width": 2.25},
-                       marker={"type": "circle", "size": 4})
-            if spec.target:
-                series(line_chart, spec.target, line={"color": "#C00000", "width": 1.5, "dash_type": "dash"})
-            if spec.bars and (spec.lines or spec.target):
-                base.combine(line_chart)
-            title = label(spec.key, self.lang)
-            if key is not None:
-                shown = kpi_label(str(key), self.lang, self.pack.kpi_catalogue) if spec.split_by == "kpi_id" \
-                    else str(key)
-                title = f"{title} — {neutralize(shown)}"
-            base.set_title({"name": title, "name_font": {"size": 11}})
-            base.set_y_axis({"num_format": num_format, "major_gridlines": {"visible": True,
-                                                                           "line": {"color": "#D9D9D9"}}})
-            x_axis = {"num_font": {"rotation": -45}}
-            if table.columns[x].kind in ("date", "datetime"):
-                x_axis |= {"date_axis": True, "num_format": "dd/mm", "major_unit": 1,
-                           "major_unit_type": "days"}
-            base.set_x_axis(x_axis)
-            base.set_legend({"position": "bottom"})
-            charts.append(base)
-        return charts
+        insert_charts(self, ws)
 
     def write(self) -> None:
+        from pilotage.packs.xlsx_executive import write_executive_sheet
+
         self.cover()
+        write_executive_sheet(self, sheet_name(label("executive", self.lang), self.used_names))
         charts_ws = None
         if self.pack.charts:
             charts_ws = self.wb.add_worksheet(sheet_name(label("charts", self.lang), self.used_names))
