@@ -51,7 +51,7 @@ VARIANTS: dict[str, tuple[str, str]] = {
 }
 
 CODES: dict[str, tuple[str, str]] = {
-    # feeds (raw._load_log entities)
+    # feeds (the entities of mart_pipeline_load_status)
     "acd__contacts": ("ACD — contacts", "ACD — contacts"),
     "acd__agent_intervals": ("ACD — activité des conseillers par intervalle",
                              "ACD — agent activity by interval"),
