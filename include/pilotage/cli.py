@@ -69,12 +69,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace, settings: Settings) -> int:
-    from pilotage.reporting import format_table, last_complete_week, provider_kpis
+    from pilotage.reporting import format_table, last_complete_week, published_provider_kpis
 
     first, last = (args.date_from, args.date_to) if args.date_from else last_complete_week(date.today())
-    print(f"KPIs per provider, {first} .. {last} ({settings.warehouse_path})")
-    print(format_table(provider_kpis(settings.warehouse_path, first, last)))
+    path, rows = published_provider_kpis(settings, first, last, warn=_warn)
+    print(f"KPIs per provider, {first} .. {last} ({path})")
+    print(format_table(rows))
     return 0
+
+
+def _warn(message: str) -> None:
+    print(f"note: {message}", file=sys.stderr)
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -104,7 +109,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from pilotage import airflow_local
     from pilotage.generator import generate
-    from pilotage.reporting import format_table, last_complete_week, provider_kpis
+    from pilotage.reporting import format_table, last_complete_week, published_provider_kpis
 
     progress = Progress()
     today = args.today or date.today()
@@ -130,12 +135,13 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         airflow_local.run_window(settings, day, day, dag=dag)
     week_first, week_last = last_complete_week(today)
     progress("done")
-    print(f"\nWarehouse: {settings.warehouse_path}")
+    print(f"\nWarehouse: {settings.warehouse_path} (published for readers: {settings.published_path},"
+          f" Parquet: {settings.published_parquet_dir})")
     print(f"Landing folder (sample exports): {settings.landing_dir}")
     print(f"Quarantine: {settings.quarantine_dir}   Airflow home: {settings.airflow_home}")
     print(f"Customer hash key: {key_source}")
     print(f"\nLast week ({week_first} .. {week_last}), per provider:")
-    print(format_table(provider_kpis(settings.warehouse_path, week_first, week_last)))
+    print(format_table(published_provider_kpis(settings, week_first, week_last, warn=_warn)[1]))
     from pilotage.packs.deliver import write_demo_packs
 
     print("\nCommittee packs (one per committee, sample data):")
@@ -157,8 +163,9 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
         write_pack,
     )
 
-    if not settings.warehouse_path.exists():
-        raise SystemExit(f"error: no warehouse at {settings.warehouse_path} (run `pilotage demo` or "
+    if not settings.published_path.exists() and not settings.warehouse_path.exists():
+        raise SystemExit(f"error: no warehouse at {settings.published_path} nor {settings.warehouse_path}"
+                         " (run `pilotage demo` or "
                          "`pilotage run` first, or set PILOTAGE_WAREHOUSE)")
     through, providers = warehouse_facts(settings)
     if args.list:

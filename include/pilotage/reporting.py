@@ -1,10 +1,13 @@
-"""Read KPIs back from the marts for the terminal (the committee packs come later)."""
+"""Read KPIs back from the marts for the terminal (the committee packs come later), from the
+published copy (:mod:`pilotage.publish`): a running pipeline never blocks this read."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
 
+from pilotage.publish import reader_path
+from pilotage.settings import Settings
 from pilotage.warehouse import connect
 
 PROVIDER_WEEK_SQL = """
@@ -34,6 +37,16 @@ def last_complete_week(today: date) -> tuple[date, date]:
     """Monday..Sunday of the last week that ended before ``today``."""
     monday = today - timedelta(days=today.weekday() + 7)
     return monday, monday + timedelta(days=6)
+
+
+def published_provider_kpis(settings: Settings, first: date, last: date,
+                            warn=None) -> tuple[Path, list[dict]]:
+    """(file read, KPIs per provider) from the published copy; before the first publication, from
+    the working warehouse, passing the reason to ``warn`` (a callable taking a message)."""
+    path, fallback = reader_path(settings)
+    if fallback and warn:
+        warn(fallback)
+    return path, provider_kpis(path, first, last)
 
 
 def provider_kpis(warehouse: Path, first: date, last: date) -> list[dict]:

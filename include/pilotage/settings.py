@@ -41,6 +41,8 @@ PATH_KEYS = (
     "PILOTAGE_EXPECTATIONS_DIR",
     "PILOTAGE_PACKS_DIR",
     "PILOTAGE_LAYOUTS_DIR",
+    "PILOTAGE_PUBLISHED",
+    "PILOTAGE_PUBLISHED_PARQUET",
 )
 # Settings an Airflow Variable may override. Not the time zone: the DAGs' schedules use it at
 # parse time, where reading Variables is banned, so it comes from the environment only.
@@ -73,6 +75,10 @@ class Settings:
     expectations_dir: Path
     packs_dir: Path
     airflow_home: Path
+    # PILOTAGE_PUBLISHED: the read-only copy of the marts that readers (BI, packs, kpis) open
+    published_path: Path
+    # PILOTAGE_PUBLISHED_PARQUET: the marts as Parquet, one folder per mart (a swapped symlink)
+    published_parquet_dir: Path
     layouts_dir: Path | None = None  # the user's layouts folder, searched before the shipped one
     layouts: str = ""  # PILOTAGE_LAYOUTS: entity -> vendor layout, JSON or key=name,key=name
     drop: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # PILOTAGE_DROP_*
@@ -110,6 +116,8 @@ class Settings:
             dbt_project_dir=path("PILOTAGE_DBT_PROJECT_DIR", PROJECT_ROOT / "dbt_project"),
             expectations_dir=path("PILOTAGE_EXPECTATIONS_DIR", PROJECT_ROOT / "expectations"),
             packs_dir=path("PILOTAGE_PACKS_DIR", data / "packs"),
+            published_path=path("PILOTAGE_PUBLISHED", data / "warehouse" / "published.duckdb"),
+            published_parquet_dir=path("PILOTAGE_PUBLISHED_PARQUET", data / "warehouse" / "parquet"),
             airflow_home=path("AIRFLOW_HOME", PROJECT_ROOT / ".airflow"),
             layouts_dir=Path(layouts_dir).expanduser().resolve() if layouts_dir else None,
             layouts=values.get(LAYOUTS_ENV, "").strip(),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 from pilotage import hash_key
+from pilotage.publish import publish
 from pilotage.settings import Settings, subprocess_env
 from pilotage.warehouse import writer_lock
 from pilotage.window import Window
@@ -19,6 +21,10 @@ log = logging.getLogger("pilotage.transform")
 # Surveys and evaluations about a contact can arrive a few days after it: a run rebuilds the
 # marts for its own days plus this many days before them.
 LATE_ARRIVAL_DAYS = 7
+
+
+# dbt's summary names each failing node: "Failure in test <name> (<path>)", "Error in model ..."
+FAILURE_LINE = re.compile(r"\b(Failure|Error) in (test|model|unit_test|seed|snapshot) ")
 
 
 class DbtError(RuntimeError):
@@ -35,7 +41,9 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     """``dbt build``; with a window, vars ``date_from``/``date_to`` (inclusive) so incremental marts
     rebuild only those business days (``date_from`` moved back by ``late_days`` for late survey
     answers and evaluations); without, every day. ``local_time_zone`` is the center's zone.
-    Output is streamed to the log. Holds the warehouse writer lock."""
+    Output is streamed to the log. Holds the warehouse writer lock. When dbt exits 0 (models
+    built, tests passed) the marts are published (:func:`pilotage.publish.publish`); otherwise
+    :class:`DbtError` names the failing nodes and the last published copy stays untouched."""
     variables: dict[str, str] = {}
     if window is not None:
         variables = {"date_from": (window.first - timedelta(days=late_days)).isoformat(),
@@ -54,6 +62,7 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     }, drop=(hash_key.ENV_VAR,))
     log.info("running: %s", " ".join(cmd))
     tail: list[str] = []
+    failures: list[str] = []
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env=env, cwd=project)
@@ -62,6 +71,15 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
             line = line.rstrip()
             log.info("dbt | %s", line)
             tail = (tail + [line])[-30:]
+            if FAILURE_LINE.search(line) and line not in failures:
+                failures.append(line)
         code = proc.wait()
+        if code == 0:
+            publish(settings)
     if code != 0:
-        raise DbtError(f"dbt build failed (exit {code}):\n" + "\n".join(tail))
+        kept = (f"the published copy {settings.published_path} is left as it was"
+                if settings.published_path.exists() else "nothing was published")
+        log.error("dbt build failed (exit %d): %s", code, kept)
+        failing = "".join(f"\n  {line.strip()}" for line in failures)
+        raise DbtError(f"dbt build failed (exit {code}); {kept}. Failing:{failing or ' see below'}\n"
+                       + "\n".join(tail))

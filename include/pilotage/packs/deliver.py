@@ -4,21 +4,29 @@ Layout: ``<packs>/<provider>/<committee>/<period>/`` holds ``<stem>_<lang>.xlsx`
 ``<stem>_<lang>.html`` and ``csv/*.csv``; a supervisors' pack (agent-level detail) goes to a
 ``supervisors/`` sub-folder. One folder per provider means the folder itself can be shared with
 that provider only. The packs folder is ``settings.packs_dir`` (``PILOTAGE_PACKS_DIR``, default
-``<data>/packs``)."""
+``<data>/packs``). Packs read the published copy of the marts (:mod:`pilotage.publish`)."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pilotage.packs.build import COMMITTEES, build_pack, committee
 from pilotage.packs.model import Pack
 from pilotage.packs.periods import Period, latest_complete, parse_period
 from pilotage.settings import Settings
 
+if TYPE_CHECKING:
+    import duckdb
+
 FORMATS = ("xlsx", "csv", "html")
 ALL_FORMATS = (*FORMATS, "pdf")  # pdf: printed by Chromium, only when asked for
+log = logging.getLogger("pilotage.packs")
 
 
 def packs_dir(settings: Settings) -> Path:
@@ -62,33 +70,39 @@ class PackRequest:
     audience: str = "committee"
 
 
-def read_packs(settings: Settings, requests: list[PackRequest]) -> list[Pack]:
-    """Build the requested packs in one read-only session (waits for a running writer)."""
+@contextlib.contextmanager
+def reader(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published copy of the marts (a running pipeline does not
+    block it); before the first publication, to the working warehouse, waiting for its writer."""
+    from pilotage.publish import reader_path
     from pilotage.warehouse import connect, writer_lock
 
-    packs = []
-    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
-        con = connect(settings.warehouse_path, read_only=True)
+    path, fallback = reader_path(settings)
+    with contextlib.ExitStack() as stack:
+        if fallback:
+            log.warning("%s", fallback)
+            stack.enter_context(writer_lock(settings.warehouse_path, settings.lock_timeout_seconds))
+        con = connect(path, read_only=True)
         try:
-            for r in requests:
-                packs.append(build_pack(con, r.committee, r.period, r.provider_id, audience=r.audience))
+            yield con
         finally:
             con.close()
-    return packs
+
+
+def read_packs(settings: Settings, requests: list[PackRequest]) -> list[Pack]:
+    """Build the requested packs in one read-only session of the published marts."""
+    with reader(settings) as con:
+        return [build_pack(con, r.committee, r.period, r.provider_id, audience=r.audience)
+                for r in requests]
 
 
 def warehouse_facts(settings: Settings) -> tuple[date | None, list[str]]:
-    """(last business day processed, provider ids) of the warehouse."""
+    """(last business day processed, provider ids) of the published marts."""
     from pilotage.packs.queries import Warehouse, last_processed_day
-    from pilotage.warehouse import connect, writer_lock
 
-    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
-        con = connect(settings.warehouse_path, read_only=True)
-        try:
-            wh = Warehouse(con)
-            return last_processed_day(wh), list(wh.providers())
-        finally:
-            con.close()
+    with reader(settings) as con:
+        wh = Warehouse(con)
+        return last_processed_day(wh), list(wh.providers())
 
 
 def latest_period(committee_key: str, through: date) -> Period:
