@@ -26,7 +26,9 @@ Per source system (`acd`, `crm`, `wfm`, `qa`):
    rows — the other files, days and sources go on;
 3. **load** (pool `{WRITER_POOL}`, 1 slot): each accepted day replaces itself in `raw.*`.
 
-Then **dbt_build** rebuilds the window's business days in the marts, and **summarize** logs
+Then **dbt_build** rebuilds the window's business days in the marts and, only when dbt's
+tests pass, publishes them to the read-only copy readers open (`pilotage_published`; a failed
+build leaves the last published copy as it was), and **summarize** logs
 what was loaded, unchanged, missing or quarantined. Settings (paths, layout selection,
 file drop) come from the Airflow Variables `pilotage_*` (e.g. `pilotage_data_dir`,
 `pilotage_warehouse`, `pilotage_layouts`) or else the same names in upper case as environment

@@ -34,10 +34,11 @@ folder exists) is not rewritten, so a late daily run or a re-run does not silent
 pack a committee received; the next period is picked up by the first marts update that
 completes it, even after missed runs.
 
-**write** (one mapped task per committee × provider × audience, pool `{pool}` so it
-never reads while a run writes) renders the Excel workbook and the HTML report in French and
-English plus one CSV per table into `<packs>/<provider>/<committee>/<period>/` — one folder per
-provider, holding only that provider's rows; agent-level detail only in `supervisors/`.
+**write** (one mapped task per committee × provider × audience, pool `{pool}`) reads the
+published copy of the marts (never the working warehouse a run writes) and renders the Excel
+workbook and the HTML report in French and English plus one CSV per table into
+`<packs>/<provider>/<committee>/<period>/` — one folder per provider, holding only that
+provider's rows; agent-level detail only in `supervisors/`.
 
 Manual runs (conf): `period` (e.g. `2026-10`), `providers` (list), `force` (rewrite), `langs`.
 Packs folder: Variable `pilotage_packs_dir` or env `PILOTAGE_PACKS_DIR` (default `<data>/packs`);

@@ -51,6 +51,29 @@ print("held", flush=True)
 sys.stdin.readline()
 """
 
+KILLED = """
+import sys
+from pilotage import publish
+from pilotage.settings import Settings
+
+def stop_before_rename(path):  # called on the finished temporary copy, just before os.replace
+    print("copied", flush=True)
+    sys.stdin.readline()  # the test SIGKILLs us here
+
+publish._fsync = stop_before_rename
+publish.publish(Settings.from_env())
+"""
+
+
+def _contents(path: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [t for (t,) in con.execute("select table_name from information_schema.tables "
+                                            "where table_schema = 'marts' order by 1").fetchall()]
+        return {t: con.execute(f'select * from marts."{t}" order by all').fetchall() for t in tables}
+    finally:
+        con.close()
+
 
 def _load(settings, first: date, last: date) -> None:
     from pilotage.ingest import pipeline
@@ -142,7 +165,8 @@ def test_a_reader_holding_the_published_copy_during_a_build_keeps_its_snapshot(b
 
 
 def test_kpis_answer_from_the_published_copy_while_a_writer_holds_the_warehouse(built) -> None:
-    """(c) ``pilotage kpis`` while another process holds the working warehouse read-write."""
+    """(c) ``pilotage kpis`` and ``pilotage pack --list`` while another process holds the working
+    warehouse read-write (and so its writer lock would not matter either)."""
     settings = built
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(settings.warehouse_path)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -153,12 +177,43 @@ def test_kpis_answer_from_the_published_copy_while_a_writer_holds_the_warehouse(
         pilotage = Path(sys.executable).with_name("pilotage")
         done = subprocess.run([str(pilotage), "kpis", "--from", FIRST.isoformat(), "--to", NEXT.isoformat()],
                               capture_output=True, text=True, env=_child_env(settings), timeout=300)
+        packs = subprocess.run([str(pilotage), "pack", "--list"], capture_output=True, text=True,
+                               env=_child_env(settings), timeout=300)
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
     assert done.returncode == 0, done.stderr
     assert str(settings.published_path) in done.stdout
     assert "PRV_A" in done.stdout
+    assert packs.returncode == 0, packs.stderr  # the packs read the published copy too
+    assert "PRV_A" in packs.stdout
+
+
+def test_a_publication_killed_before_the_rename_leaves_the_old_copy_and_a_rerun_completes(built) -> None:
+    """SIGKILL during publication, once the copy is written but before the rename: the published
+    copy is untouched; the next publication equals an uninterrupted one and removes the debris."""
+    import signal
+
+    from pilotage.publish import publish
+
+    settings = built
+    publish(settings)  # the uninterrupted reference
+    reference = _contents(settings.published_path)
+    published = settings.published_path.read_bytes()
+    child = subprocess.Popen([sys.executable, "-c", KILLED], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True, env=_child_env(settings))
+    try:
+        assert child.stdout.readline().strip() == "copied"
+        debris = list(settings.published_path.parent.glob(".published.duckdb.*.tmp"))
+        assert debris  # the killed run's complete temporary copy
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL
+    assert settings.published_path.read_bytes() == published
+    publish(settings)
+    assert _contents(settings.published_path) == reference
+    assert not any(p.exists() for p in debris)
 
 
 def test_a_build_whose_tests_fail_names_the_test_and_publishes_nothing(built) -> None:

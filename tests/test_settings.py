@@ -139,3 +139,16 @@ def test_modules_stay_small_or_say_why(path: Path):
 def test_the_layout_code_does_not_share_its_name_with_the_layouts_folder():
     assert (INCLUDE / "layouts").is_dir()
     assert not (INCLUDE / "ingest" / "layouts.py").exists()
+
+
+def test_published_copy_paths_default_beside_the_warehouse_and_follow_their_variables(tmp_path):
+    data = tmp_path / "d"
+    default = Settings.build(env={"PILOTAGE_DATA_DIR": str(data)})
+    assert default.published_path == data / "warehouse" / "published.duckdb"
+    assert default.published_parquet_dir == data / "warehouse" / "parquet"
+    chosen = Settings.build({"pilotage_published": str(tmp_path / "bi.duckdb")},
+                            env={"PILOTAGE_DATA_DIR": str(data),
+                                 "PILOTAGE_PUBLISHED_PARQUET": str(tmp_path / "pq")})
+    assert chosen.published_path == tmp_path / "bi.duckdb"
+    assert chosen.published_parquet_dir == tmp_path / "pq"
+    assert {"pilotage_published", "pilotage_published_parquet"} <= set(VARIABLES)
