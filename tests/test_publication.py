@@ -166,7 +166,7 @@ def test_a_reader_holding_the_published_copy_during_a_build_keeps_its_snapshot(b
 
 def test_kpis_answer_from_the_published_copy_while_a_writer_holds_the_warehouse(built) -> None:
     """(c) ``pilotage kpis`` and ``pilotage pack --list`` while another process holds the working
-    warehouse read-write (and so its writer lock would not matter either)."""
+    warehouse read-write."""
     settings = built
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(settings.warehouse_path)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
