@@ -11,12 +11,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from packs_fixture import build_fixture_warehouse
 from pilotage.cli import main
 from pilotage.packs.build import COMMITTEES, build_pack
 from pilotage.packs.deliver import write_pack
 from pilotage.packs.display import cell_text, duration, text_of
 from pilotage.packs.model import Column, Table
-from pilotage.packs.testing import build_fixture_warehouse
 from pilotage.settings import PROJECT_ROOT
 
 PERIODS = {"production": "2026-W44", "quality": "2026-10", "calibration": "2026-10",
