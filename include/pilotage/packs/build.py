@@ -188,7 +188,7 @@ def _table(wh: q.Warehouse, c: Committee, key: str, period: Period, provider_id:
                            where="breakdown_type is not null and breakdown_type <> 'total'")
     if key == "bonus_malus":
         return q.with_units(wh, q.detail_table(
-            wh, "bonus_malus", "marts.mart_steering_bonus_malus", period, provider_id,
+            wh, "bonus_malus", "marts.mart_steering_bonus_malus_monthly", period, provider_id,
             preferred=("actual", "definition_variant", "is_measured", "band_min", "band_max",
                        "band_description", "adjustment_pct", "invoice_amount_eur", "adjustment_eur"),
             order_by=("kpi_id",)))

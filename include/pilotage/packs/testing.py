@@ -255,7 +255,7 @@ def build_fixture_warehouse(path: Path, *, first: date = date(2025, 10, 1),
         _create(con, "marts.mart_steering_action_plan", "period_start date, period_label varchar, "
                 "provider_id varchar, site_id varchar, action_id varchar, title varchar, kpi_id varchar, "
                 "status_at_month_end varchar, kpi_actual double, kpi_rag_status varchar", plan)
-        _create(con, "marts.mart_steering_bonus_malus", "provider_id varchar, period_start date, "
+        _create(con, "marts.mart_steering_bonus_malus_monthly", "provider_id varchar, period_start date, "
                 "period_label varchar, kpi_id varchar, actual double, band_min double, band_max double, "
                 "adjustment_pct double, adjustment_eur double", bonus)
         forecast = [(prv, queue, date(2026, 7 + m, 1), f"2026-{7 + m:02d}", date(2026, 6, 1), m + 1,

@@ -4,11 +4,11 @@
     site x month x KPI (long; site_id = 'ALL' = provider total, the level of the contract). It is
     the synthesis against the SMART objectives (seed kpi_targets) with RAG status, M-1 and M-12:
       - results: volumes, service level, abandons, taux de décroché, DMT, QA score, critical
-        errors, CSAT, repeat rate, FCR (int_kpi_values_monthly);
+        errors, CSAT, repeat rate, FCR (int_kpi_values_aggregated_to_months);
       - resources: FTE required (Erlang C, grossed up for shrinkage) vs FTE scheduled, staffing
-        coverage, absenteeism, shrinkage, headcount, attrition (int_kpi_values_monthly);
-      - money (provider rows only): invoice before bonus/malus (int_invoices_monthly), bonus/malus
-        from the contract grid (mart_steering_bonus_malus), cost per handled contact =
+        coverage, absenteeism, shrinkage, headcount, attrition (int_kpi_values_aggregated_to_months);
+      - money (provider rows only): invoice before bonus/malus (int_invoices_priced_by_month), bonus/malus
+        from the contract grid (mart_steering_bonus_malus_monthly), cost per handled contact =
         (invoice + bonus/malus) / handled contacts;
       - action plan: items open and late at the month end (seed action_plan; site rows count the
         site's own items, provider rows every item of the provider). Item detail:
@@ -20,19 +20,19 @@ with
 
 kpi_values as (
 
-    select * from {{ ref('int_kpi_values_monthly') }}
+    select * from {{ ref('int_kpi_values_aggregated_to_months') }}
 
 ),
 
 invoices as (
 
-    select * from {{ ref('int_invoices_monthly') }}
+    select * from {{ ref('int_invoices_priced_by_month') }}
 
 ),
 
 bonus_malus as (
 
-    select * from {{ ref('mart_steering_bonus_malus') }}
+    select * from {{ ref('mart_steering_bonus_malus_monthly') }}
 
 ),
 

@@ -36,7 +36,7 @@ agent_intervals as (
 
 agents as (
 
-    select * from {{ ref('int_agents_daily') }}
+    select * from {{ ref('int_agent_days_versioned_from_roster') }}
 
 ),
 

@@ -10,7 +10,7 @@ with
 
 snapshots as (
 
-    select * from {{ ref('int_agents_daily') }}
+    select * from {{ ref('int_agent_days_versioned_from_roster') }}
 
 ),
 
