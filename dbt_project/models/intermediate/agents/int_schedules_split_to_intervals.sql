@@ -19,7 +19,7 @@ schedules as (
 slice_offsets as (
 
     -- 0 .. max_slices - 1
-    select cast(generated_number - 1 as integer) as slice_offset
+    select cast(generated_number - 1 as {{ dbt.type_int() }}) as slice_offset
     from ({{ dbt.generate_series(max_slices) }}) as numbers
 
 ),

@@ -94,13 +94,13 @@ fees as (
 final as (
 
     select
-        cast(priced.provider_id as varchar) as provider_id,
+        cast(priced.provider_id as {{ dbt.type_string() }}) as provider_id,
         cast(priced.period_start as date) as period_start,
-        cast(priced.handled_contacts as bigint) as handled_contacts,
-        cast(priced.unpriced_handled_contacts as bigint) as unpriced_handled_contacts,
-        cast(coalesce(priced.variable_amount_eur, 0) as double) as variable_amount_eur,
-        cast(coalesce(fees.monthly_fee_eur, 0) as double) as monthly_fee_eur,
-        cast(coalesce(priced.variable_amount_eur, 0) + coalesce(fees.monthly_fee_eur, 0) as double)
+        cast(priced.handled_contacts as {{ dbt.type_bigint() }}) as handled_contacts,
+        cast(priced.unpriced_handled_contacts as {{ dbt.type_bigint() }}) as unpriced_handled_contacts,
+        cast(coalesce(priced.variable_amount_eur, 0) as {{ dbt.type_float() }}) as variable_amount_eur,
+        cast(coalesce(fees.monthly_fee_eur, 0) as {{ dbt.type_float() }}) as monthly_fee_eur,
+        cast(coalesce(priced.variable_amount_eur, 0) + coalesce(fees.monthly_fee_eur, 0) as {{ dbt.type_float() }})
             as invoice_amount_eur
 
     from priced

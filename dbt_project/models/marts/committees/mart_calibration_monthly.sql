@@ -107,10 +107,10 @@ final as (
 
     select
         -- grain
-        cast(provider_id as varchar) as provider_id,
-        cast(evaluator_id as varchar) as evaluator_id,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(evaluator_id as {{ dbt.type_string() }}) as evaluator_id,
         cast(period_start as date) as period_start,
-        cast(kpi_id as varchar) as kpi_id,
+        cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
 
         -- period
         {{ committee_period_columns('scored', 'month') }},
@@ -119,10 +119,10 @@ final as (
         {{ committee_kpi_columns('scored') }},
 
         -- drift month over month
-        cast(previous_period_actual as double) as previous_period_actual,
-        cast(actual - previous_period_actual as double) as drift_vs_previous,
-        cast(trend_vs_previous as varchar) as trend_vs_previous,
-        cast(same_period_last_year_actual as double) as same_period_last_year_actual
+        cast(previous_period_actual as {{ dbt.type_float() }}) as previous_period_actual,
+        cast(actual - previous_period_actual as {{ dbt.type_float() }}) as drift_vs_previous,
+        cast(trend_vs_previous as {{ dbt.type_string() }}) as trend_vs_previous,
+        cast(same_period_last_year_actual as {{ dbt.type_float() }}) as same_period_last_year_actual
 
     from scored
 

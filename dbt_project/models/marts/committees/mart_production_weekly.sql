@@ -80,7 +80,7 @@ site_weeks as (
     select
         provider_id,
         site_id,
-        cast('ALL' as varchar) as queue_name,
+        cast('ALL' as {{ dbt.type_string() }}) as queue_name,
         {{ trend_period_start('business_date', 'week') }} as period_start,
         sum(talk_seconds) as talk_seconds,
         sum(hold_seconds) as hold_seconds,
@@ -150,11 +150,11 @@ final as (
 
     select
         -- grain
-        cast(scored.provider_id as varchar) as provider_id,
-        cast(scored.site_id as varchar) as site_id,
-        cast(scored.queue_name as varchar) as queue_name,
+        cast(scored.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(scored.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(scored.queue_name as {{ dbt.type_string() }}) as queue_name,
         cast(scored.period_start as date) as period_start,
-        cast(scored.kpi_id as varchar) as kpi_id,
+        cast(scored.kpi_id as {{ dbt.type_string() }}) as kpi_id,
 
         -- period
         {{ committee_period_columns('scored', 'week', 'data_end.last_business_date') }},

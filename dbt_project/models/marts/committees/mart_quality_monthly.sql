@@ -365,13 +365,13 @@ final as (
 
     select
         -- grain
-        cast(scored.provider_id as varchar) as provider_id,
-        cast(scored.site_id as varchar) as site_id,
-        cast(scored.team_id as varchar) as team_id,
+        cast(scored.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(scored.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(scored.team_id as {{ dbt.type_string() }}) as team_id,
         cast(scored.period_start as date) as period_start,
-        cast(scored.kpi_id as varchar) as kpi_id,
-        cast(scored.breakdown_type as varchar) as breakdown_type,
-        cast(scored.breakdown_value as varchar) as breakdown_value,
+        cast(scored.kpi_id as {{ dbt.type_string() }}) as kpi_id,
+        cast(scored.breakdown_type as {{ dbt.type_string() }}) as breakdown_type,
+        cast(scored.breakdown_value as {{ dbt.type_string() }}) as breakdown_value,
 
         -- period
         {{ committee_period_columns('scored', 'month', 'data_end.last_business_date') }},
@@ -381,9 +381,9 @@ final as (
 
         -- trend: M-1, M-12, 3 rolling months
         {{ committee_trend_columns('scored') }},
-        cast(rolling.rolling_actual as double) as rolling_3m_actual,
-        cast(rolling.previous_rolling_actual as double) as previous_rolling_3m_actual,
-        cast({{ trend_direction('rolling.rolling_actual', 'rolling.previous_rolling_actual') }} as varchar) as trend_3m
+        cast(rolling.rolling_actual as {{ dbt.type_float() }}) as rolling_3m_actual,
+        cast(rolling.previous_rolling_actual as {{ dbt.type_float() }}) as previous_rolling_3m_actual,
+        cast({{ trend_direction('rolling.rolling_actual', 'rolling.previous_rolling_actual') }} as {{ dbt.type_string() }}) as trend_3m
 
     from scored
     cross join data_end

@@ -76,25 +76,25 @@ final as (
 
     select
         -- grain
-        cast(provider_id as varchar) as provider_id,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
         cast(period_start as date) as period_start,
-        cast(kpi_id as varchar) as kpi_id,
+        cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
 
         -- period
-        cast({{ trend_period_label('period_start', 'month') }} as varchar) as period_label,
+        cast({{ trend_period_label('period_start', 'month') }} as {{ dbt.type_string() }}) as period_label,
 
         -- KPI against the grid
-        cast(actual as double) as actual,
-        cast(definition_variant as varchar) as definition_variant,
-        cast(actual is not null as boolean) as is_measured,
-        cast(band_min as double) as band_min,
-        cast(band_max as double) as band_max,
-        cast(band_description as varchar) as band_description,
-        cast(coalesce(adjustment_pct, 0) as double) as adjustment_pct,
+        cast(actual as {{ dbt.type_float() }}) as actual,
+        cast(definition_variant as {{ dbt.type_string() }}) as definition_variant,
+        cast(actual is not null as {{ dbt.type_boolean() }}) as is_measured,
+        cast(band_min as {{ dbt.type_float() }}) as band_min,
+        cast(band_max as {{ dbt.type_float() }}) as band_max,
+        cast(band_description as {{ dbt.type_string() }}) as band_description,
+        cast(coalesce(adjustment_pct, 0) as {{ dbt.type_float() }}) as adjustment_pct,
 
         -- money (EUR)
-        cast(invoice_amount_eur as double) as invoice_amount_eur,
-        cast(invoice_amount_eur * {{ bonus_malus_share('coalesce(adjustment_pct, 0)') }} as double) as adjustment_eur
+        cast(invoice_amount_eur as {{ dbt.type_float() }}) as invoice_amount_eur,
+        cast(invoice_amount_eur * {{ bonus_malus_share('coalesce(adjustment_pct, 0)') }} as {{ dbt.type_float() }}) as adjustment_eur
 
     from banded
 

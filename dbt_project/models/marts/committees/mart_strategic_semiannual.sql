@@ -159,16 +159,16 @@ final as (
 
     select
         -- grain
-        cast(provider_id as varchar) as provider_id,
-        cast(period_grain as varchar) as period_grain,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
         cast(period_start as date) as period_start,
-        cast(kpi_id as varchar) as kpi_id,
+        cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
 
         -- period
         cast(period_end as date) as period_end,
-        cast(period_label as varchar) as period_label,
-        cast(coalesce(months_with_data, 0) as integer) as months_with_data,
-        cast(coalesce(months_with_data, 0) = months_in_period as boolean) as is_complete_period,
+        cast(period_label as {{ dbt.type_string() }}) as period_label,
+        cast(coalesce(months_with_data, 0) as {{ dbt.type_int() }}) as months_with_data,
+        cast(coalesce(months_with_data, 0) = months_in_period as {{ dbt.type_boolean() }}) as is_complete_period,
 
         -- KPI
         {{ committee_kpi_columns('scored', family=true) }},

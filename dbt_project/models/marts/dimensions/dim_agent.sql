@@ -80,26 +80,26 @@ latest as (
 final as (
 
     select
-        cast(versions.agent_id || '|' || cast(versions.valid_from as varchar) as varchar) as agent_version_id,
-        cast(versions.agent_id as varchar) as agent_id,
-        cast(versions.version_number as integer) as version_number,
-        cast(versions.provider_id as varchar) as provider_id,
-        cast(versions.site_id as varchar) as site_id,
-        cast(versions.team_id as varchar) as team_id,
+        cast(versions.agent_id || '|' || cast(versions.valid_from as {{ dbt.type_string() }}) as {{ dbt.type_string() }}) as agent_version_id,
+        cast(versions.agent_id as {{ dbt.type_string() }}) as agent_id,
+        cast(versions.version_number as {{ dbt.type_int() }}) as version_number,
+        cast(versions.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(versions.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(versions.team_id as {{ dbt.type_string() }}) as team_id,
         cast(versions.valid_from as date) as valid_from,
         cast(lead(versions.valid_from) over (
             partition by versions.agent_id order by versions.valid_from
         ) as date) as valid_to,
         cast(lead(versions.valid_from) over (
             partition by versions.agent_id order by versions.valid_from
-        ) is null as boolean) as is_current,
+        ) is null as {{ dbt.type_boolean() }}) as is_current,
         cast(versions.last_snapshot_date as date) as last_snapshot_date,
-        cast(versions.snapshots_count as integer) as snapshots_count,
-        cast(latest.acd_username as varchar) as acd_username,
+        cast(versions.snapshots_count as {{ dbt.type_int() }}) as snapshots_count,
+        cast(latest.acd_username as {{ dbt.type_string() }}) as acd_username,
         cast(latest.hire_date as date) as hire_date,
         cast(latest.leave_date as date) as leave_date,
-        cast(latest.skills as varchar) as skills,
-        cast({{ dbt.split_part('latest.skills', "';'", 1) }} as varchar) as primary_queue_name
+        cast(latest.skills as {{ dbt.type_string() }}) as skills,
+        cast({{ dbt.split_part('latest.skills', "';'", 1) }} as {{ dbt.type_string() }}) as primary_queue_name
 
     from versions
     left join latest

@@ -39,10 +39,10 @@ queue_counts as (
 final as (
 
     select
-        cast(providers.provider_id as varchar) as provider_id,
-        cast(providers.provider_name as varchar) as provider_name,
-        cast(coalesce(site_counts.sites_count, 0) as integer) as sites_count,
-        cast(coalesce(queue_counts.queues_count, 0) as integer) as queues_count
+        cast(providers.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(providers.provider_name as {{ dbt.type_string() }}) as provider_name,
+        cast(coalesce(site_counts.sites_count, 0) as {{ dbt.type_int() }}) as sites_count,
+        cast(coalesce(queue_counts.queues_count, 0) as {{ dbt.type_int() }}) as queues_count
 
     from providers
     left join site_counts
