@@ -1,0 +1,74 @@
+"""dbt context for sqlfluff's jinja templater (`make lint`), so models render without a warehouse.
+
+sqlfluff's dbt builtins cover ref, source, config, this and return; this library adds what the
+project's macros call: var() with the defaults of dbt_project.yml, target (DuckDB),
+adapter.dispatch (duckdb__ then default__ macro of the project), exceptions, modules and the
+dbt cross-database macros used here, rendered as dbt-duckdb renders them. Lint only: dbt
+itself compiles the models.
+"""
+
+from __future__ import annotations
+
+import datetime as _datetime
+import re as _re
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import jinja2
+import yaml
+
+_PROJECT = yaml.safe_load((Path(__file__).resolve().parents[2] / "dbt_project.yml").read_text())
+_VARS: dict[str, Any] = _PROJECT.get("vars") or {}
+
+
+def var(name: str, default: Any = None) -> Any:
+    """dbt var(): the project default (command-line --vars do not apply to lint)."""
+    value = _VARS.get(name)
+    return default if value is None else value
+
+
+def is_incremental() -> bool:
+    """Lint the full-refresh branch."""
+    return False
+
+
+def _raise(message: str) -> None:
+    raise jinja2.TemplateRuntimeError(message)
+
+
+target = SimpleNamespace(type="duckdb", name="dev", schema="main", database="pilotage")
+execute = False
+exceptions = SimpleNamespace(raise_compiler_error=_raise, warn=lambda message: "")
+modules = SimpleNamespace(datetime=_datetime, re=_re)
+
+
+class _Adapter:
+    """adapter.dispatch(name, namespace): the project's duckdb__ or default__ macro."""
+
+    @jinja2.pass_context
+    def dispatch(self, context: Any, name: str, macro_namespace: str | None = None) -> Any:
+        for prefix in ("duckdb__", "default__"):
+            macro = context.get(prefix + name)
+            if macro is not None:
+                return macro
+        _raise(f"adapter.dispatch: no duckdb__ or default__ macro for {name!r}")
+
+
+adapter = _Adapter()
+
+dbt = SimpleNamespace(
+    type_string=lambda: "text",
+    type_int=lambda: "integer",
+    type_bigint=lambda: "bigint",
+    type_float=lambda: "double",
+    type_boolean=lambda: "boolean",
+    type_timestamp=lambda: "timestamp",
+    dateadd=lambda datepart, interval, from_date: f"date_add({from_date}, interval ({interval}) {datepart})",
+    date_trunc=lambda datepart, date: f"date_trunc('{datepart}', {date})",
+    datediff=lambda first, second, datepart: f"date_diff('{datepart}', {first}, {second})",
+    split_part=lambda string, delimiter, part: f"string_split({string}, {delimiter})[{part}]",
+    hash=lambda field: f"md5(cast({field} as varchar))",
+    generate_series=lambda upper: (
+        f"select generate_series as generated_number from generate_series(1, {upper})"),
+)
