@@ -42,8 +42,9 @@ docs: install ## build the dbt docs site (models, columns, KPI catalogue) for th
 	$(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
 	@echo "Docs site: data/dbt/target/index.html (serve it with: cd data/dbt/target && ../../../.venv/bin/python -m http.server)"
 
-lint: install ## ruff
-	$(VENV)/bin/ruff check include dags tests
+lint: install ## ruff (Python) and sqlfluff (the dbt project's SQL, dbt_project/.sqlfluff)
+	$(VENV)/bin/ruff check include dags tests scripts
+	cd dbt_project && ../$(VENV)/bin/sqlfluff lint --processes 0 models tests
 
 clean: ## remove generated data, the warehouse and the local Airflow home
 	rm -rf data .airflow

@@ -52,8 +52,8 @@ def compare_table(con: duckdb.DuckDBPyConnection, schema: str, old: str, new: st
     after = con.execute(f'select * from after.{schema}."{new}" order by {order}').fetchall()
     if len(before) != len(after):
         return f"{len(before)} rows vs {len(after)}"
-    for i, (row_b, row_a) in enumerate(zip(before, after)):
-        if not all(_same(x, y) for x, y in zip(row_b, row_a)):
+    for i, (row_b, row_a) in enumerate(zip(before, after, strict=True)):
+        if not all(_same(x, y) for x, y in zip(row_b, row_a, strict=True)):
             return f"row {i} differs: {row_b} vs {row_a}"
     return None
 

@@ -15,13 +15,16 @@ with
 published as (
 
     {% for committee, models in marts.items() -%}
-    {%- for model in models %}
-    select distinct '{{ committee }}' as committee, '{{ model }}' as mart, kpi_id
-    from {{ ref(model) }}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+        {%- for model in models %}
+            select distinct
+                '{{ committee }}' as committee,
+                '{{ model }}' as mart,
+                kpi_id
+            from {{ ref(model) }}
+            {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
+        {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
 
 ),
 

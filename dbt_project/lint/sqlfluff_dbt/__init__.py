@@ -2,13 +2,15 @@
 
 sqlfluff's dbt builtins cover ref, source, config, this and return; this library adds what the
 project's macros call: var() with the defaults of dbt_project.yml, target (DuckDB),
-adapter.dispatch (duckdb__ then default__ macro of the project), exceptions, modules and the
-dbt cross-database macros used here, rendered as dbt-duckdb renders them. Lint only: dbt
+adapter.dispatch (duckdb__ then default__ macro of the project), exceptions, modules, the
+compile-time read of the KPI catalogue (from the seed's CSV) and the dbt cross-database macros
+used here, rendered as dbt-duckdb renders them. Lint only: dbt
 itself compiles the models.
 """
 
 from __future__ import annotations
 
+import csv as _csv
 import datetime as _datetime
 import re as _re
 from pathlib import Path
@@ -18,7 +20,8 @@ from typing import Any
 import jinja2
 import yaml
 
-_PROJECT = yaml.safe_load((Path(__file__).resolve().parents[2] / "dbt_project.yml").read_text())
+_ROOT = Path(__file__).resolve().parents[2]
+_PROJECT = yaml.safe_load((_ROOT / "dbt_project.yml").read_text())
 _VARS: dict[str, Any] = _PROJECT.get("vars") or {}
 
 
@@ -38,7 +41,21 @@ def _raise(message: str) -> None:
 
 
 target = SimpleNamespace(type="duckdb", name="dev", schema="main", database="pilotage")
-execute = False
+project_name = _PROJECT["name"]
+execute = True
+graph = {"nodes": {f"seed.{project_name}.kpi_catalogue": SimpleNamespace(
+    database="pilotage", schema="seeds", alias="kpi_catalogue")}}
+api = SimpleNamespace(Relation=SimpleNamespace(
+    create=lambda database=None, schema=None, identifier=None: f"{schema}.{identifier}"))
+
+
+def run_query(sql: str) -> SimpleNamespace:
+    """The one compile-time query of the project (macros/kpi_catalogue.sql): the catalogue seed."""
+    if "kpi_catalogue" not in sql:
+        _raise(f"run_query: no lint stub for {sql!r}")
+    with (_ROOT / "seeds" / "kpi_catalogue.csv").open(newline="", encoding="utf-8") as f:
+        rows = [dict(row, available=row["available"] == "true") for row in _csv.DictReader(f)]
+    return SimpleNamespace(rows=sorted(rows, key=lambda row: row["kpi_id"]))
 exceptions = SimpleNamespace(raise_compiler_error=_raise, warn=lambda message: "")
 modules = SimpleNamespace(datetime=_datetime, re=_re)
 

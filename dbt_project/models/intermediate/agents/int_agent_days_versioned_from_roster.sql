@@ -45,7 +45,7 @@ final as (
         hire_date,
         leave_date,
         (hire_date is null or hire_date <= business_date)
-            and (leave_date is null or leave_date >= business_date) as is_employed,
+        and (leave_date is null or leave_date >= business_date) as is_employed,
         skills
 
     from history

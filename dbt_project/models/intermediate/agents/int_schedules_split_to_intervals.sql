@@ -50,7 +50,7 @@ slices as (
     from segments
     inner join slice_offsets
         on {{ dbt.dateadd('minute', 'slice_offsets.slice_offset * ' ~ interval_minutes, 'segments.first_interval_start_at') }}
-            < segments.end_at
+        < segments.end_at
 
 ),
 

@@ -15,14 +15,10 @@
         the agent's roster site; FCR over handled first contacts, repeat rate over every
         customer-initiated contact (window var repeat_window_days). -#}
 
-{%- set sl_variant = var('service_level_variant', 'genesys_excl_short') -%}
-{%- set abandon_variant = var('abandon_rate_variant', 'over_offered') -%}
-{%- set sl_parts = kpi_long_variant_parts('service_level', sl_variant) -%}
-{%- set abandon_parts = kpi_long_variant_parts('abandon_rate', abandon_variant) -%}
-{%- set repeat_variant = (var('repeat_window_days', 7) | int) ~ ' days' -%}
-{%- set fte_hours = var('fte_hours_per_month', 151.67) -%}
 {%- set email_occupancy = var('email_occupancy_target', 0.80) -%}
 {%- set interval_seconds = (var('interval_minutes', 30) | int) * 60 -%}
+
+-- depends_on: {{ ref('kpi_catalogue') }}
 
 with
 
@@ -96,7 +92,8 @@ queue_months as (
         sum(handle_seconds) as handle_seconds,
         sum(erlang_required_agents) as required_agent_intervals,
         sum(case when erlang_required_agents is not null then scheduled_agents end) as scheduled_agent_intervals,
-        (coalesce(sum(erlang_required_agents), 0) * {{ interval_seconds }}
+        (
+            coalesce(sum(erlang_required_agents), 0) * {{ interval_seconds }}
             + coalesce(sum(case when channel = 'EMAIL' then handle_seconds end), 0) / {{ email_occupancy }}
         ) / 3600.0 as required_open_hours
 
@@ -247,11 +244,23 @@ leaver_months as (
 
 spine as (
 
-    select provider_id, site_id, period_start from queue_months
+    select
+        provider_id,
+        site_id,
+        period_start
+    from queue_months
     union
-    select provider_id, site_id, period_start from agent_months
+    select
+        provider_id,
+        site_id,
+        period_start
+    from agent_months
     union
-    select provider_id, site_id, period_start from evaluation_months
+    select
+        provider_id,
+        site_id,
+        period_start
+    from evaluation_months
 
 ),
 
@@ -277,7 +286,7 @@ site_months as (
         coalesce(agent_months.unplanned_absence_seconds, 0) as unplanned_absence_seconds,
         -- required paid hours: required open hours grossed up for the site's shrinkage
         queue_months.required_open_hours
-            / nullif(1 - {{ safe_divide('agent_months.shrinkage_seconds', 'agent_months.scheduled_seconds') }}, 0)
+        / nullif(1 - {{ safe_divide('agent_months.shrinkage_seconds', 'agent_months.scheduled_seconds') }}, 0)
             as required_paid_hours,
         coalesce(evaluation_months.evaluations, 0) as evaluations,
         coalesce(evaluation_months.score_sum, 0) as score_sum,
@@ -374,29 +383,10 @@ site_and_provider_months as (
 
 kpis as (
 
-    {{ kpi_long_unpivot('site_and_provider_months', ['provider_id', 'site_id', 'period_start'], [
-        {'id': 'contacts_offered', 'numerator': 'offered'},
-        {'id': 'contacts_handled', 'numerator': 'answered'},
-        {'id': 'service_level', 'numerator': sl_parts[0], 'denominator': sl_parts[1],
-         'actual': service_level(sl_variant), 'variant': sl_variant},
-        {'id': 'abandon_rate', 'numerator': abandon_parts[0], 'denominator': abandon_parts[1],
-         'actual': abandon_rate(abandon_variant), 'variant': abandon_variant},
-        {'id': 'answer_rate', 'numerator': 'answered', 'denominator': 'offered'},
-        {'id': 'aht_seconds', 'numerator': 'handle_seconds', 'denominator': 'answered'},
-        {'id': 'qa_score', 'numerator': 'score_sum', 'denominator': 'evaluations'},
-        {'id': 'critical_error_rate', 'numerator': 'critical_errors', 'denominator': 'evaluations'},
-        {'id': 'csat', 'numerator': 'csat_satisfied', 'denominator': 'csat_responses', 'variant': 'top_2_box'},
-        {'id': 'repeat_rate', 'numerator': 'repeat_contacts', 'denominator': 'repeat_eligible', 'variant': repeat_variant},
-        {'id': 'fcr_rate', 'numerator': 'fcr_resolved', 'denominator': 'fcr_eligible', 'variant': repeat_variant},
-        {'id': 'staffing_coverage_rate', 'numerator': 'scheduled_agent_intervals', 'denominator': 'required_agent_intervals'},
-        {'id': 'fte_required', 'numerator': 'required_paid_hours', 'denominator': fte_hours},
-        {'id': 'fte_scheduled', 'numerator': 'scheduled_seconds / 3600.0', 'denominator': fte_hours,
-         'actual': 'case when scheduled_seconds > 0 then scheduled_seconds / 3600.0 / ' ~ fte_hours ~ ' end'},
-        {'id': 'absenteeism', 'numerator': 'unplanned_absence_seconds', 'denominator': 'scheduled_seconds'},
-        {'id': 'shrinkage', 'numerator': 'shrinkage_seconds', 'denominator': 'scheduled_seconds'},
-        {'id': 'headcount', 'numerator': 'employed_agent_days', 'denominator': 'roster_days'},
-        {'id': 'attrition', 'numerator': 'leavers', 'denominator': safe_divide('employed_agent_days', 'roster_days')},
-    ]) }}
+    {#- the steering KPIs of the catalogue (seed kpi_catalogue, committees: steering) but the money
+        and action-plan ones, which mart_steering_monthly adds; definitions in kpi_definitions -#}
+    {{ kpi_long_unpivot('site_and_provider_months', ['provider_id', 'site_id', 'period_start'],
+        catalogue_kpis('steering', exclude_families=['financial', 'governance'])) }}
 
 )
 

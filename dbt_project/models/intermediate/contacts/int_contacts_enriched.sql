@@ -64,23 +64,23 @@ contacts_booked as (
         enqueued_at is not null as is_offered,
         enqueued_at is not null and connected_to_agent_at is not null as is_answered,
         enqueued_at is not null and connected_to_agent_at is null
-            and later_legs.first_leg_contact_id is null as is_abandoned,
+        and later_legs.first_leg_contact_id is null as is_abandoned,
         enqueued_at is not null and connected_to_agent_at is null
-            and later_legs.first_leg_contact_id is not null as is_flow_out,
+        and later_legs.first_leg_contact_id is not null as is_flow_out,
         enqueued_at is not null and connected_to_agent_at is null
-            and coalesce(later_legs.has_callback_leg, false) as is_callback,
+        and coalesce(later_legs.has_callback_leg, false) as is_callback,
         coalesce(contacts.initial_contact_id <> contacts.contact_id, false) as is_transfer_leg,
 
         -- Queue.Duration, else recomputed from the queue timestamps
         case
             when enqueued_at is not null then coalesce(
-                queue_seconds,
+                    queue_seconds,
                 {{ dbt.datediff(
                     'enqueued_at',
                     'coalesce(dequeued_at, connected_to_agent_at, disconnected_at)',
                     'second'
                 ) }}
-            )
+                )
         end as queue_seconds
 
     from contacts
@@ -141,11 +141,11 @@ final as (
         is_callback,
         is_transfer_leg,
         is_abandoned
-            and coalesce(queue_seconds < short_abandon_seconds, false) as is_short_abandon,
+        and coalesce(queue_seconds < short_abandon_seconds, false) as is_short_abandon,
         is_answered
-            and coalesce(queue_seconds <= sl_threshold_seconds, false) as is_answered_within_threshold,
+        and coalesce(queue_seconds <= sl_threshold_seconds, false) as is_answered_within_threshold,
         is_abandoned
-            and coalesce(queue_seconds <= sl_threshold_seconds, false) as is_abandoned_within_threshold,
+        and coalesce(queue_seconds <= sl_threshold_seconds, false) as is_abandoned_within_threshold,
 
         -- contract parameters applied
         sl_threshold_seconds,

@@ -45,7 +45,7 @@ final as (
         callbacks,
         flow_outs,
         {%- for variant in service_level_variants() %}
-        {{ service_level(variant) }} as service_level_{{ variant }},
+            {{ service_level(variant) }} as service_level_{{ variant }},
         {%- endfor %}
         {{ abandon_rate('over_offered') }} as abandon_rate_over_offered,
         {{ abandon_rate('over_queued') }} as abandon_rate_over_queued,

@@ -126,13 +126,25 @@ staffed_totals as (
 
 spine as (
 
-    select queue_name, interval_start_at from contact_totals
+    select
+        queue_name,
+        interval_start_at
+    from contact_totals
     union
-    select queue_name, interval_start_at from forecast_totals
+    select
+        queue_name,
+        interval_start_at
+    from forecast_totals
     union
-    select queue_name, interval_start_at from scheduled_totals
+    select
+        queue_name,
+        interval_start_at
+    from scheduled_totals
     union
-    select queue_name, interval_start_at from staffed_totals
+    select
+        queue_name,
+        interval_start_at
+    from staffed_totals
 
 ),
 

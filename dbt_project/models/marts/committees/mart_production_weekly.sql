@@ -36,7 +36,8 @@ intervals_flagged as (
         *,
         -- forecast error is measured on the queue's days that have a WFM forecast
         max(case when forecast_contacts is not null then 1 else 0 end)
-            over (partition by queue_name, business_date) = 1 as has_forecast_day
+            over (partition by queue_name, business_date)
+        = 1 as has_forecast_day
 
     from queue_intervals
 

@@ -175,11 +175,26 @@ resolution_components as (
 
 team_components as (
 
-    select provider_id, site_id, team_id, period_start from evaluation_components
+    select
+        provider_id,
+        site_id,
+        team_id,
+        period_start
+    from evaluation_components
     union
-    select provider_id, site_id, team_id, period_start from survey_components
+    select
+        provider_id,
+        site_id,
+        team_id,
+        period_start
+    from survey_components
     union
-    select provider_id, site_id, team_id, period_start from resolution_components
+    select
+        provider_id,
+        site_id,
+        team_id,
+        period_start
+    from resolution_components
 
 ),
 
@@ -223,18 +238,39 @@ team_totals as (
 team_and_site_totals as (
 
     select
-        provider_id, site_id, team_id, period_start,
-        evaluations, score_sum, critical_errors, csat_responses, csat_satisfied, csat_score_sum,
-        ces_responses, ces_score_sum, fcr_eligible, fcr_resolved
+        provider_id,
+        site_id,
+        team_id,
+        period_start,
+        evaluations,
+        score_sum,
+        critical_errors,
+        csat_responses,
+        csat_satisfied,
+        csat_score_sum,
+        ces_responses,
+        ces_score_sum,
+        fcr_eligible,
+        fcr_resolved
     from team_totals
 
     union all
 
     select
-        provider_id, site_id, 'ALL' as team_id, period_start,
-        sum(evaluations), sum(score_sum), sum(critical_errors), sum(csat_responses),
-        sum(csat_satisfied), sum(csat_score_sum), sum(ces_responses), sum(ces_score_sum),
-        sum(fcr_eligible), sum(fcr_resolved)
+        provider_id,
+        site_id,
+        'ALL' as team_id,
+        period_start,
+        sum(evaluations),
+        sum(score_sum),
+        sum(critical_errors),
+        sum(csat_responses),
+        sum(csat_satisfied),
+        sum(csat_score_sum),
+        sum(ces_responses),
+        sum(ces_score_sum),
+        sum(fcr_eligible),
+        sum(fcr_resolved)
     from team_totals
     group by provider_id, site_id, period_start
 
@@ -242,14 +278,28 @@ team_and_site_totals as (
 
 criteria_totals as (
 
-    select provider_id, site_id, team_id, period_start, breakdown_type, breakdown_value,
-        points_earned, points_applicable
+    select
+        provider_id,
+        site_id,
+        team_id,
+        period_start,
+        breakdown_type,
+        breakdown_value,
+        points_earned,
+        points_applicable
     from criteria_components
 
     union all
 
-    select provider_id, site_id, 'ALL' as team_id, period_start, breakdown_type, breakdown_value,
-        sum(points_earned), sum(points_applicable)
+    select
+        provider_id,
+        site_id,
+        'ALL' as team_id,
+        period_start,
+        breakdown_type,
+        breakdown_value,
+        sum(points_earned),
+        sum(points_applicable)
     from criteria_components
     group by provider_id, site_id, period_start, breakdown_type, breakdown_value
 
@@ -291,19 +341,31 @@ site_case_totals as (
 
 with_breakdown as (
 
-    select *, 'total' as breakdown_type, 'ALL' as breakdown_value from team_and_site_totals
+    select
+        *,
+        'total' as breakdown_type,
+        'ALL' as breakdown_value
+    from team_and_site_totals
 
 ),
 
 site_contacts_with_breakdown as (
 
-    select *, 'total' as breakdown_type, 'ALL' as breakdown_value from site_contact_totals
+    select
+        *,
+        'total' as breakdown_type,
+        'ALL' as breakdown_value
+    from site_contact_totals
 
 ),
 
 site_cases_with_breakdown as (
 
-    select *, 'total' as breakdown_type, 'ALL' as breakdown_value from site_case_totals
+    select
+        *,
+        'total' as breakdown_type,
+        'ALL' as breakdown_value
+    from site_case_totals
 
 ),
 
@@ -383,7 +445,10 @@ final as (
         {{ committee_trend_columns('scored') }},
         cast(rolling.rolling_actual as {{ dbt.type_float() }}) as rolling_3m_actual,
         cast(rolling.previous_rolling_actual as {{ dbt.type_float() }}) as previous_rolling_3m_actual,
-        cast({{ trend_direction('rolling.rolling_actual', 'rolling.previous_rolling_actual') }} as {{ dbt.type_string() }}) as trend_3m
+        cast(
+            {{ trend_direction('rolling.rolling_actual', 'rolling.previous_rolling_actual') }} as {{ dbt.type_string() }}
+        )
+            as trend_3m
 
     from scored
     cross join data_end
@@ -391,7 +456,7 @@ final as (
         on scored.kpi_id = rolling.kpi_id
         and scored.period_start = rolling.period_start
         {% for key in keys -%}
-        and scored.{{ key }} = rolling.{{ key }}
+            and scored.{{ key }} = rolling.{{ key }}
         {% endfor %}
 
 )

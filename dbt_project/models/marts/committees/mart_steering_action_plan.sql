@@ -31,7 +31,11 @@ catalogue as (
 
 months as (
 
-    select distinct provider_id, period_start, period_end from scorecard
+    select distinct
+        provider_id,
+        period_start,
+        period_end
+    from scorecard
 
 ),
 
@@ -83,7 +87,7 @@ final as (
         cast(case
             when (active.closed_on is null or active.closed_on > active.period_end)
                 and active.due_on < active.period_end
-            then {{ dbt.datediff('active.due_on', 'active.period_end', 'day') }}
+                then {{ dbt.datediff('active.due_on', 'active.period_end', 'day') }}
             else 0
         end as {{ dbt.type_int() }}) as days_late_at_month_end,
 

@@ -31,7 +31,10 @@ grid as (
 
 grid_kpis as (
 
-    select distinct provider_id, kpi_id from grid
+    select distinct
+        provider_id,
+        kpi_id
+    from grid
 
 ),
 
@@ -94,7 +97,8 @@ final as (
 
         -- money (EUR)
         cast(invoice_amount_eur as {{ dbt.type_float() }}) as invoice_amount_eur,
-        cast(invoice_amount_eur * {{ bonus_malus_share('coalesce(adjustment_pct, 0)') }} as {{ dbt.type_float() }}) as adjustment_eur
+        cast(invoice_amount_eur * {{ bonus_malus_share('coalesce(adjustment_pct, 0)') }} as {{ dbt.type_float() }})
+            as adjustment_eur
 
     from banded
 

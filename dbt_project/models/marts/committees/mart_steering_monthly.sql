@@ -73,7 +73,11 @@ money_months as (
 
 scorecard_scopes as (
 
-    select distinct provider_id, site_id, period_start from kpi_values
+    select distinct
+        provider_id,
+        site_id,
+        period_start
+    from kpi_values
 
 ),
 
@@ -85,15 +89,21 @@ action_months as (
         scopes.period_start,
         count(case
             when action_plan.opened_on <= {{ trend_period_end('scopes.period_start', 'month') }}
-                and (action_plan.closed_on is null
-                    or action_plan.closed_on > {{ trend_period_end('scopes.period_start', 'month') }})
-            then 1 end) as items_open,
+                and (
+                    action_plan.closed_on is null
+                    or action_plan.closed_on > {{ trend_period_end('scopes.period_start', 'month') }}
+                )
+                then 1
+        end) as items_open,
         count(case
             when action_plan.opened_on <= {{ trend_period_end('scopes.period_start', 'month') }}
-                and (action_plan.closed_on is null
-                    or action_plan.closed_on > {{ trend_period_end('scopes.period_start', 'month') }})
+                and (
+                    action_plan.closed_on is null
+                    or action_plan.closed_on > {{ trend_period_end('scopes.period_start', 'month') }}
+                )
                 and action_plan.due_on < {{ trend_period_end('scopes.period_start', 'month') }}
-            then 1 end) as items_late
+                then 1
+        end) as items_late
 
     from scorecard_scopes as scopes
     left join action_plan
@@ -105,24 +115,26 @@ action_months as (
 
 kpis as (
 
-    select provider_id, site_id, period_start, kpi_id, numerator, denominator, actual, definition_variant
+    select
+        provider_id,
+        site_id,
+        period_start,
+        kpi_id,
+        numerator,
+        denominator,
+        actual,
+        definition_variant
     from kpi_values
 
     union all
 
-    {{ kpi_long_unpivot('money_months', ['provider_id', 'site_id', 'period_start'], [
-        {'id': 'invoice_amount', 'numerator': 'invoice_amount_eur'},
-        {'id': 'bonus_malus_pct', 'numerator': 'bonus_malus_eur', 'denominator': 'invoice_amount_eur'},
-        {'id': 'bonus_malus_amount', 'numerator': 'bonus_malus_eur'},
-        {'id': 'cost_per_contact', 'numerator': 'invoice_amount_eur + bonus_malus_eur', 'denominator': 'handled_contacts'},
-    ]) }}
+    {{ kpi_long_unpivot('money_months', ['provider_id', 'site_id', 'period_start'],
+        catalogue_kpis('steering', families=['financial'])) }}
 
     union all
 
-    {{ kpi_long_unpivot('action_months', ['provider_id', 'site_id', 'period_start'], [
-        {'id': 'action_items_open', 'numerator': 'items_open'},
-        {'id': 'action_items_late', 'numerator': 'items_late'},
-    ]) }}
+    {{ kpi_long_unpivot('action_months', ['provider_id', 'site_id', 'period_start'],
+        catalogue_kpis('steering', families=['governance'])) }}
 
 ),
 

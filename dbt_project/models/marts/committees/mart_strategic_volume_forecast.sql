@@ -56,7 +56,10 @@ anchor as (
 
 queues as (
 
-    select distinct provider_id, queue_name from complete_months
+    select distinct
+        provider_id,
+        queue_name
+    from complete_months
 
 ),
 
@@ -128,7 +131,8 @@ forecast as (
     left join complete_months as same_month
         on same_month.provider_id = queues.provider_id
         and same_month.queue_name = queues.queue_name
-        and same_month.period_start = cast({{ dbt.dateadd('month', 'horizon.months_ahead - 12', 'anchor.anchor_month') }} as date)
+        and same_month.period_start
+        = cast({{ dbt.dateadd('month', 'horizon.months_ahead - 12', 'anchor.anchor_month') }} as date)
 
 ),
 

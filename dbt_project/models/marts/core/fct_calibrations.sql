@@ -177,9 +177,12 @@ final as (
             as deviation_pct_of_max,
         cast(
             (evaluator_is_not_applicable and reference_is_not_applicable)
-            or coalesce(not evaluator_is_not_applicable and not reference_is_not_applicable
-                and evaluator_points = reference_points, false)
-        as {{ dbt.type_boolean() }}) as is_agreement
+            or coalesce(
+                not evaluator_is_not_applicable and not reference_is_not_applicable
+                and evaluator_points = reference_points, false
+            )
+            as {{ dbt.type_boolean() }}
+        ) as is_agreement
 
     from compared
 

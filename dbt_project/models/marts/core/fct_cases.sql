@@ -48,7 +48,8 @@ case_contact_totals as (
         count(*) as contacts_count,
         count(case when is_answered then 1 end) as answered_contacts_count,
         count(case when initiated_at > first_contact_at
-            and initiated_at <= {{ dbt.dateadd('day', repeat_days, 'first_contact_at') }} then 1 end)
+                and initiated_at <= {{ dbt.dateadd('day', repeat_days, 'first_contact_at') }} then 1
+        end)
             as repeat_contacts_within_window,
         max(case when initiated_at = first_contact_at and is_answered then 1 else 0 end) = 1
             as is_first_contact_answered
@@ -129,7 +130,8 @@ final as (
         cast(coalesce(is_closed, false) as {{ dbt.type_boolean() }}) as is_closed,
         cast(
             case when closed_at is not null then {{ dbt.datediff('created_at', 'closed_at', 'second') }} end
-        as {{ dbt.type_bigint() }}) as resolution_seconds,
+            as {{ dbt.type_bigint() }}
+        ) as resolution_seconds,
 
         -- opening contact (provider, site and queue answering the case)
         cast(origin_contact_id as {{ dbt.type_string() }}) as origin_contact_id,

@@ -39,12 +39,12 @@ contacts_scoped as (
         -- customer-initiated first legs count for repeats; transfer legs, callbacks and outbound
         -- contacts are part of an interaction already counted
         is_offered
-            and not is_transfer_leg
-            and coalesce(initiation_method, 'INBOUND') not in (
-                'TRANSFER', 'QUEUE_TRANSFER', 'CALLBACK', 'OUTBOUND', 'EXTERNAL_OUTBOUND',
-                'MONITOR', 'DISCONNECT', 'AGENT_REPLY'
-            )
-            and (customer_key is not null or nullif(case_number, '') is not null)
+        and not is_transfer_leg
+        and coalesce(initiation_method, 'INBOUND') not in (
+            'TRANSFER', 'QUEUE_TRANSFER', 'CALLBACK', 'OUTBOUND', 'EXTERNAL_OUTBOUND',
+            'MONITOR', 'DISCONNECT', 'AGENT_REPLY'
+        )
+        and (customer_key is not null or nullif(case_number, '') is not null)
             as is_repeat_eligible
     from contacts_enriched
 
@@ -97,16 +97,24 @@ contacts as (
     select
         contacts_scoped.*,
         contacts_scoped.is_repeat_eligible and (
-            coalesce(customer_neighbours.previous_initiated_at
-                >= {{ dbt.dateadd('day', -repeat_days, 'contacts_scoped.initiated_at') }}, false)
-            or coalesce(case_neighbours.previous_initiated_at
-                >= {{ dbt.dateadd('day', -repeat_days, 'contacts_scoped.initiated_at') }}, false)
+            coalesce(
+                customer_neighbours.previous_initiated_at
+                >= {{ dbt.dateadd('day', -repeat_days, 'contacts_scoped.initiated_at') }}, false
+            )
+            or coalesce(
+                case_neighbours.previous_initiated_at
+                >= {{ dbt.dateadd('day', -repeat_days, 'contacts_scoped.initiated_at') }}, false
+            )
         ) as is_repeat_contact,
         contacts_scoped.is_repeat_eligible and (
-            coalesce(customer_neighbours.next_initiated_at
-                <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false)
-            or coalesce(case_neighbours.next_initiated_at
-                <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false)
+            coalesce(
+                customer_neighbours.next_initiated_at
+                <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false
+            )
+            or coalesce(
+                case_neighbours.next_initiated_at
+                <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false
+            )
         ) as has_repeat_within_window
 
     from contacts_scoped

@@ -83,7 +83,8 @@ final as (
             as is_critical_failed,
 
         -- score components (0 when N/A)
-        cast(case when is_not_applicable then 0 else coalesce(points, 0) end as {{ dbt.type_float() }}) as points_earned,
+        cast(case when is_not_applicable then 0 else coalesce(points, 0) end as {{ dbt.type_float() }})
+            as points_earned,
         cast(case when is_not_applicable then 0 else max_points end as {{ dbt.type_float() }}) as points_applicable
 
     from joined

@@ -97,7 +97,8 @@ final as (
                 when critical_failed_count > 0 then 0
                 else 100 * {{ safe_divide('points_earned', 'points_applicable') }}
             end
-        as {{ dbt.type_float() }}) as score_percentage,
+            as {{ dbt.type_float() }}
+        ) as score_percentage,
         cast(score_percentage as {{ dbt.type_float() }}) as source_score_percentage
 
     from joined

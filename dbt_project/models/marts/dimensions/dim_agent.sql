@@ -24,9 +24,12 @@ changes as (
         team_id,
         case
             when lag(business_date) over (partition by agent_id order by business_date) is null then 1
-            when coalesce(lag(provider_id) over (partition by agent_id order by business_date), '') <> coalesce(provider_id, '')
-                or coalesce(lag(site_id) over (partition by agent_id order by business_date), '') <> coalesce(site_id, '')
-                or coalesce(lag(team_id) over (partition by agent_id order by business_date), '') <> coalesce(team_id, '')
+            when coalesce(lag(provider_id) over (partition by agent_id order by business_date), '')
+                <> coalesce(provider_id, '')
+                or coalesce(lag(site_id) over (partition by agent_id order by business_date), '')
+                <> coalesce(site_id, '')
+                or coalesce(lag(team_id) over (partition by agent_id order by business_date), '')
+                <> coalesce(team_id, '')
                 then 1
             else 0
         end as is_new_version
@@ -80,7 +83,10 @@ latest as (
 final as (
 
     select
-        cast(versions.agent_id || '|' || cast(versions.valid_from as {{ dbt.type_string() }}) as {{ dbt.type_string() }}) as agent_version_id,
+        cast(
+            versions.agent_id || '|' || cast(versions.valid_from as {{ dbt.type_string() }}) as {{ dbt.type_string() }}
+        )
+            as agent_version_id,
         cast(versions.agent_id as {{ dbt.type_string() }}) as agent_id,
         cast(versions.version_number as {{ dbt.type_int() }}) as version_number,
         cast(versions.provider_id as {{ dbt.type_string() }}) as provider_id,

@@ -7,18 +7,35 @@ with
 
 bounds_by_source as (
 
-    select min(business_date) as first_date, max(business_date) as last_date
+    select
+        min(business_date) as first_date,
+        max(business_date) as last_date
     from {{ ref('stg_acd__contacts') }}
     union all
-    select min(schedule_date), max(schedule_date) from {{ ref('stg_wfm__schedules') }}
+    select
+        min(schedule_date),
+        max(schedule_date)
+    from {{ ref('stg_wfm__schedules') }}
     union all
-    select min(interval_date_local), max(interval_date_local) from {{ ref('stg_wfm__forecasts') }}
+    select
+        min(interval_date_local),
+        max(interval_date_local)
+    from {{ ref('stg_wfm__forecasts') }}
     union all
-    select min(business_date), max(business_date) from {{ ref('stg_wfm__roster') }}
+    select
+        min(business_date),
+        max(business_date)
+    from {{ ref('stg_wfm__roster') }}
     union all
-    select min(business_date), max(business_date) from {{ ref('stg_qa__evaluations') }}
+    select
+        min(business_date),
+        max(business_date)
+    from {{ ref('stg_qa__evaluations') }}
     union all
-    select min(created_date_local), max(created_date_local) from {{ ref('stg_crm__cases') }}
+    select
+        min(created_date_local),
+        max(created_date_local)
+    from {{ ref('stg_crm__cases') }}
 
 ),
 
@@ -79,17 +96,25 @@ final as (
         cast({{ dbt.dateadd('day', '1 - day_of_week_iso', 'date_day') }} as date) as week_start_date,
         cast(iso_year as {{ dbt.type_int() }}) as iso_year,
         cast(iso_week as {{ dbt.type_int() }}) as iso_week,
-        cast(iso_year || '-W' || lpad(cast(iso_week as {{ dbt.type_string() }}), 2, '0') as {{ dbt.type_string() }}) as iso_year_week,
+        cast(iso_year || '-W' || lpad(cast(iso_week as {{ dbt.type_string() }}), 2, '0') as {{ dbt.type_string() }})
+            as iso_year_week,
         cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start_date,
         cast(month_number as {{ dbt.type_int() }}) as month_number,
-        cast(year_number || '-' || lpad(cast(month_number as {{ dbt.type_string() }}), 2, '0') as {{ dbt.type_string() }}) as year_month,
+        cast(
+            year_number || '-' || lpad(cast(month_number as {{ dbt.type_string() }}), 2, '0') as {{ dbt.type_string() }}
+        )
+            as year_month,
         cast({{ dbt.date_trunc('quarter', 'date_day') }} as date) as quarter_start_date,
         cast(quarter_number as {{ dbt.type_int() }}) as quarter_number,
-        cast(year_number || '-Q' || cast(quarter_number as {{ dbt.type_string() }}) as {{ dbt.type_string() }}) as year_quarter,
-        cast({{ dbt.dateadd('month', 'case when month_number <= 6 then 0 else 6 end', dbt.date_trunc('year', 'date_day')) }} as date)
+        cast(year_number || '-Q' || cast(quarter_number as {{ dbt.type_string() }}) as {{ dbt.type_string() }})
+            as year_quarter,
+        cast(
+            {{ dbt.dateadd('month', 'case when month_number <= 6 then 0 else 6 end', dbt.date_trunc('year', 'date_day')) }} as date
+        )
             as half_year_start_date,
         cast(case when month_number <= 6 then 1 else 2 end as {{ dbt.type_int() }}) as half_year_number,
-        cast(year_number || '-H' || case when month_number <= 6 then '1' else '2' end as {{ dbt.type_string() }}) as year_half,
+        cast(year_number || '-H' || case when month_number <= 6 then '1' else '2' end as {{ dbt.type_string() }})
+            as year_half,
         cast(year_number as {{ dbt.type_int() }}) as year_number,
         cast({{ dbt.dateadd('year', -1, 'date_day') }} as date) as same_date_previous_year
 

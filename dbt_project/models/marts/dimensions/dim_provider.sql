@@ -22,7 +22,9 @@ queues as (
 
 site_counts as (
 
-    select provider_id, count(*) as sites_count
+    select
+        provider_id,
+        count(*) as sites_count
     from sites
     group by provider_id
 
@@ -30,7 +32,9 @@ site_counts as (
 
 queue_counts as (
 
-    select provider_id, count(*) as queues_count
+    select
+        provider_id,
+        count(*) as queues_count
     from queues
     group by provider_id
 

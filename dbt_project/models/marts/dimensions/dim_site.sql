@@ -22,7 +22,9 @@ queues as (
 
 queue_counts as (
 
-    select site_id, count(*) as queues_count
+    select
+        site_id,
+        count(*) as queues_count
     from queues
     group by site_id
 

@@ -99,9 +99,19 @@ qa_totals as (
 
 spine as (
 
-    select provider_id, site_id, queue_name, business_date from contact_totals
+    select
+        provider_id,
+        site_id,
+        queue_name,
+        business_date
+    from contact_totals
     union
-    select provider_id, site_id, queue_name, business_date from qa_totals
+    select
+        provider_id,
+        site_id,
+        queue_name,
+        business_date
+    from qa_totals
 
 ),
 
@@ -181,8 +191,12 @@ final as (
         cast(qa_score_sum as {{ dbt.type_float() }}) as qa_score_sum,
 
         -- rates (null when the denominator is 0)
-        cast({{ safe_divide('answered_within_threshold', 'offered - short_abandoned') }} as {{ dbt.type_float() }}) as service_level,
-        cast({{ safe_divide('abandoned - short_abandoned', 'offered - short_abandoned') }} as {{ dbt.type_float() }}) as abandon_rate,
+        cast(
+            {{ safe_divide('answered_within_threshold', 'offered - short_abandoned') }} as {{ dbt.type_float() }}
+        ) as service_level,
+        cast(
+            {{ safe_divide('abandoned - short_abandoned', 'offered - short_abandoned') }} as {{ dbt.type_float() }}
+        ) as abandon_rate,
         cast({{ safe_divide('handle_seconds', 'answered') }} as {{ dbt.type_float() }}) as aht_seconds,
         cast({{ safe_divide('answered_queue_seconds', 'answered') }} as {{ dbt.type_float() }}) as asa_seconds,
         cast({{ safe_divide('csat_satisfied', 'csat_responses') }} as {{ dbt.type_float() }}) as csat_rate,
