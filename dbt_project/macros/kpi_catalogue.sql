@@ -21,8 +21,16 @@
     {%- if not execute -%}
         {{ return([]) }}
     {%- endif -%}
-    {%- set seed = graph.nodes['seed.' ~ project_name ~ '.kpi_catalogue'] -%}
-    {%- set relation = api.Relation.create(database=seed.database, schema=seed.schema, identifier=seed.alias) -%}
+    {#- the built seed; unit tests have no graph (and ref() is their fixture there): the seed's
+        schema as configured in dbt_project.yml -#}
+    {%- set seed = (graph.get('nodes') or {}).get('seed.' ~ project_name ~ '.kpi_catalogue') -%}
+    {%- if seed -%}
+        {%- set relation = api.Relation.create(database=seed.database, schema=seed.schema, identifier=seed.alias) -%}
+    {%- else -%}
+        {%- set relation = api.Relation.create(
+            database=target.database, schema=generate_schema_name('seeds', none) | trim, identifier='kpi_catalogue'
+        ) -%}
+    {%- endif -%}
     {%- set catalogue = run_query(
         'select kpi_id, family, committees, available from ' ~ relation ~ ' order by kpi_id'
     ) -%}

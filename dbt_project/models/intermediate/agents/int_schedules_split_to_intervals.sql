@@ -45,11 +45,19 @@ slices as (
         segments.activity,
         segments.start_at,
         segments.end_at,
-        {{ dbt.dateadd('minute', 'slice_offsets.slice_offset * ' ~ interval_minutes, 'segments.first_interval_start_at') }}
+        {{ dbt.dateadd(
+            'minute',
+            'slice_offsets.slice_offset * ' ~ interval_minutes,
+            'segments.first_interval_start_at'
+        ) }}
             as interval_start_at
     from segments
     inner join slice_offsets
-        on {{ dbt.dateadd('minute', 'slice_offsets.slice_offset * ' ~ interval_minutes, 'segments.first_interval_start_at') }}
+        on {{ dbt.dateadd(
+            'minute',
+            'slice_offsets.slice_offset * ' ~ interval_minutes,
+            'segments.first_interval_start_at'
+        ) }}
         < segments.end_at
 
 ),

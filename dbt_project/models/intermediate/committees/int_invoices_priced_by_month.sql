@@ -27,7 +27,7 @@ handled as (
         sum(answered) as handled_contacts
 
     from queue_intervals
-    group by 1, 2, 3
+    group by provider_id, channel, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -41,7 +41,10 @@ prices_ranked as (
         pricing.price_per_contact_eur,
         row_number() over (
             partition by handled.provider_id, handled.channel, handled.period_start
-            order by case when pricing.channel = '*' then 1 else 0 end, pricing.valid_from desc, pricing.pricing_id
+            order by
+                case when pricing.channel = '*' then 1 else 0 end asc,
+                pricing.valid_from desc,
+                pricing.pricing_id asc
         ) as price_rank
 
     from handled

@@ -98,7 +98,7 @@ queue_months as (
         ) / 3600.0 as required_open_hours
 
     from queue_intervals
-    group by 1, 2, 3
+    group by provider_id, site_id, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -114,7 +114,7 @@ agent_months as (
         sum(unplanned_absence_seconds) as unplanned_absence_seconds
 
     from agent_days
-    group by 1, 2, 3
+    group by provider_id, site_id, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -129,7 +129,7 @@ evaluation_months as (
         count(case when has_critical_error then 1 end) as critical_errors
 
     from evaluations
-    group by 1, 2, 3
+    group by provider_id, site_id, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -146,7 +146,7 @@ contact_months as (
             as fcr_resolved
 
     from contacts
-    group by 1, 2, 3
+    group by provider_id, site_id, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -162,7 +162,7 @@ survey_months as (
     from surveys
     inner join contacts
         on surveys.contact_id = contacts.contact_id
-    group by 1, 2, 3
+    group by contacts.provider_id, contacts.site_id, {{ trend_period_start('contacts.business_date', 'month') }}
 
 ),
 
@@ -204,7 +204,7 @@ roster_days as (
     from dates
     cross join roster_span
     where dates.date_day between roster_span.first_day and roster_span.last_day
-    group by 1
+    group by {{ trend_period_start('dates.date_day', 'month') }}
 
 ),
 
@@ -220,7 +220,10 @@ headcount_months as (
     from employed_days
     inner join roster_days
         on roster_days.period_start = {{ trend_period_start('employed_days.date_day', 'month') }}
-    group by 1, 2, 3
+    group by
+        employed_days.provider_id,
+        employed_days.site_id,
+        {{ trend_period_start('employed_days.date_day', 'month') }}
 
 ),
 
@@ -238,7 +241,7 @@ leaver_months as (
     where agents.leave_date is not null
         and agents.leave_date >= agents.valid_from
         and (agents.valid_to is null or agents.leave_date < agents.valid_to)
-    group by 1, 2, 3
+    group by agents.provider_id, agents.site_id, {{ trend_period_start('agents.leave_date', 'month') }}
 
 ),
 

@@ -35,52 +35,52 @@ later_legs as (
 contacts_booked as (
 
     select
-        contact_id,
-        initial_contact_id,
-        business_date,
-        initiated_date_local as contact_date_local,
-        initiated_at,
-        enqueued_at,
-        connected_to_agent_at,
-        disconnected_at,
-        channel,
-        initiation_method,
-        disconnect_reason,
-        queue_name,
-        agent_username,
-        customer_key,
-        case_number,
-        hold_count,
-        talk_seconds,
-        hold_seconds,
-        acw_seconds,
+        contacts.contact_id,
+        contacts.initial_contact_id,
+        contacts.business_date,
+        contacts.initiated_date_local as contact_date_local,
+        contacts.initiated_at,
+        contacts.enqueued_at,
+        contacts.connected_to_agent_at,
+        contacts.disconnected_at,
+        contacts.channel,
+        contacts.initiation_method,
+        contacts.disconnect_reason,
+        contacts.queue_name,
+        contacts.agent_username,
+        contacts.customer_key,
+        contacts.case_number,
+        contacts.hold_count,
+        contacts.talk_seconds,
+        contacts.hold_seconds,
+        contacts.acw_seconds,
 
         -- booking instant: the contact counts in the interval it entered the queue
-        coalesce(enqueued_at, initiated_at) as booked_at,
+        coalesce(contacts.enqueued_at, contacts.initiated_at) as booked_at,
 
         -- Amazon Connect outcome: offered = queued; answered = queued and connected to an
         -- agent; flow-out = queued, never connected, and the interaction went on in a later leg
         -- (queue transfer or callback request); abandoned = queued, never connected, no later leg
-        enqueued_at is not null as is_offered,
-        enqueued_at is not null and connected_to_agent_at is not null as is_answered,
-        enqueued_at is not null and connected_to_agent_at is null
+        contacts.enqueued_at is not null as is_offered,
+        contacts.enqueued_at is not null and contacts.connected_to_agent_at is not null as is_answered,
+        contacts.enqueued_at is not null and contacts.connected_to_agent_at is null
         and later_legs.first_leg_contact_id is null as is_abandoned,
-        enqueued_at is not null and connected_to_agent_at is null
+        contacts.enqueued_at is not null and contacts.connected_to_agent_at is null
         and later_legs.first_leg_contact_id is not null as is_flow_out,
-        enqueued_at is not null and connected_to_agent_at is null
+        contacts.enqueued_at is not null and contacts.connected_to_agent_at is null
         and coalesce(later_legs.has_callback_leg, false) as is_callback,
         coalesce(contacts.initial_contact_id <> contacts.contact_id, false) as is_transfer_leg,
 
         -- Queue.Duration, else recomputed from the queue timestamps
         case
-            when enqueued_at is not null then coalesce(
-                    queue_seconds,
+            when contacts.enqueued_at is not null then coalesce(
+                contacts.queue_seconds,
                 {{ dbt.datediff(
-                    'enqueued_at',
-                    'coalesce(dequeued_at, connected_to_agent_at, disconnected_at)',
+                    'contacts.enqueued_at',
+                    'coalesce(contacts.dequeued_at, contacts.connected_to_agent_at, contacts.disconnected_at)',
                     'second'
                 ) }}
-                )
+            )
         end as queue_seconds
 
     from contacts

@@ -40,7 +40,7 @@ evaluator_months as (
         sum(criteria_in_agreement) as criteria_in_agreement
 
     from calibration_evaluators
-    group by 1, 2, 3
+    group by provider_id, evaluator_id, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -54,11 +54,11 @@ evaluator_and_session_months as (
         provider_id,
         'ALL' as evaluator_id,
         period_start,
-        sum(contacts_compared),
-        sum(abs_score_deviation_sum),
-        sum(score_deviation_sum),
-        sum(criteria_compared),
-        sum(criteria_in_agreement)
+        sum(contacts_compared) as contacts_compared,
+        sum(abs_score_deviation_sum) as abs_score_deviation_sum,
+        sum(score_deviation_sum) as score_deviation_sum,
+        sum(criteria_compared) as criteria_compared,
+        sum(criteria_in_agreement) as criteria_in_agreement
 
     from evaluator_months
     group by provider_id, period_start
@@ -76,14 +76,15 @@ spread_months as (
         sum(score_range) as score_range_sum
 
     from calibration_contacts
-    group by 1, 2, 3
+    group by provider_id, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
 kpis as (
 
     {{ kpi_long_unpivot('evaluator_and_session_months', keys + ['period_start'], [
-        {'id': 'calibration_deviation_points', 'numerator': 'abs_score_deviation_sum', 'denominator': 'contacts_compared'},
+        {'id': 'calibration_deviation_points', 'numerator': 'abs_score_deviation_sum',
+         'denominator': 'contacts_compared'},
         {'id': 'calibration_bias_points', 'numerator': 'score_deviation_sum', 'denominator': 'contacts_compared'},
         {'id': 'calibration_agreement_rate', 'numerator': 'criteria_in_agreement', 'denominator': 'criteria_compared'},
     ]) }}

@@ -119,8 +119,10 @@ kpis as (
         {'id': 'acw_time_seconds', 'numerator': 'acw_seconds', 'denominator': 'answered'},
         {'id': 'forecast_wape', 'numerator': 'forecast_abs_error', 'denominator': 'forecast_actual_offered'},
         {'id': 'staffing_required_agents', 'numerator': 'required_agent_intervals', 'denominator': 'staffed_intervals'},
-        {'id': 'staffing_scheduled_agents', 'numerator': 'scheduled_agent_intervals', 'denominator': 'staffed_intervals'},
-        {'id': 'staffing_coverage_rate', 'numerator': 'scheduled_agent_intervals', 'denominator': 'required_agent_intervals'},
+        {'id': 'staffing_scheduled_agents', 'numerator': 'scheduled_agent_intervals',
+         'denominator': 'staffed_intervals'},
+        {'id': 'staffing_coverage_rate', 'numerator': 'scheduled_agent_intervals',
+         'denominator': 'required_agent_intervals'},
     ]) }}
 
     union all
@@ -130,7 +132,8 @@ kpis as (
          'actual': occupancy(occupancy_variant), 'variant': occupancy_variant},
         {'id': 'adherence', 'numerator': 'adherent_seconds', 'denominator': 'scheduled_open_seconds'},
         {'id': 'conformance', 'numerator': 'on_queue_seconds', 'denominator': 'scheduled_open_seconds'},
-        {'id': 'contacts_per_productive_hour', 'numerator': 'contacts_handled', 'denominator': 'staffed_seconds / 3600.0'},
+        {'id': 'contacts_per_productive_hour', 'numerator': 'contacts_handled',
+         'denominator': 'staffed_seconds / 3600.0'},
     ]) }}
 
 ),

@@ -98,7 +98,7 @@ evaluation_components as (
 
     from evaluations
     where score_percentage is not null
-    group by 1, 2, 3, 4
+    group by provider_id, site_id, coalesce(team_id, 'UNKNOWN'), {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -115,7 +115,12 @@ criteria_components as (
         sum(points_applicable) as points_applicable
 
     from criteria
-    group by 1, 2, 3, 4, 5, 6
+    group by
+        provider_id,
+        site_id,
+        coalesce(team_id, 'UNKNOWN'),
+        {{ trend_period_start('business_date', 'month') }},
+        section_ref_id
 
     union all
 
@@ -130,7 +135,12 @@ criteria_components as (
         sum(points_applicable) as points_applicable
 
     from criteria
-    group by 1, 2, 3, 4, 5, 6
+    group by
+        provider_id,
+        site_id,
+        coalesce(team_id, 'UNKNOWN'),
+        {{ trend_period_start('business_date', 'month') }},
+        question_ref_id
 
 ),
 
@@ -152,7 +162,11 @@ survey_components as (
     from surveys
     inner join contacts_with_team
         on surveys.contact_id = contacts_with_team.contact_id
-    group by 1, 2, 3, 4
+    group by
+        contacts_with_team.provider_id,
+        contacts_with_team.site_id,
+        contacts_with_team.team_id,
+        contacts_with_team.period_start
 
 ),
 
@@ -169,7 +183,7 @@ resolution_components as (
     from contacts_with_team
     where is_answered
         and is_repeat_eligible
-    group by 1, 2, 3, 4
+    group by provider_id, site_id, team_id, period_start
 
 ),
 
@@ -261,16 +275,16 @@ team_and_site_totals as (
         site_id,
         'ALL' as team_id,
         period_start,
-        sum(evaluations),
-        sum(score_sum),
-        sum(critical_errors),
-        sum(csat_responses),
-        sum(csat_satisfied),
-        sum(csat_score_sum),
-        sum(ces_responses),
-        sum(ces_score_sum),
-        sum(fcr_eligible),
-        sum(fcr_resolved)
+        sum(evaluations) as evaluations,
+        sum(score_sum) as score_sum,
+        sum(critical_errors) as critical_errors,
+        sum(csat_responses) as csat_responses,
+        sum(csat_satisfied) as csat_satisfied,
+        sum(csat_score_sum) as csat_score_sum,
+        sum(ces_responses) as ces_responses,
+        sum(ces_score_sum) as ces_score_sum,
+        sum(fcr_eligible) as fcr_eligible,
+        sum(fcr_resolved) as fcr_resolved
     from team_totals
     group by provider_id, site_id, period_start
 
@@ -298,8 +312,8 @@ criteria_totals as (
         period_start,
         breakdown_type,
         breakdown_value,
-        sum(points_earned),
-        sum(points_applicable)
+        sum(points_earned) as points_earned,
+        sum(points_applicable) as points_applicable
     from criteria_components
     group by provider_id, site_id, period_start, breakdown_type, breakdown_value
 
@@ -335,7 +349,7 @@ site_case_totals as (
         count(case when reason = 'Complaint' or case_type = 'Complaint' then 1 end) as complaint_cases
 
     from cases
-    group by 1, 2, 3, 4
+    group by provider_id, site_id, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -372,7 +386,8 @@ site_cases_with_breakdown as (
 kpis as (
 
     {{ kpi_long_unpivot('with_breakdown', unpivot_keys, [
-        {'id': 'qa_evaluations', 'numerator': 'evaluations', 'actual': 'case when evaluations > 0 then evaluations end'},
+        {'id': 'qa_evaluations', 'numerator': 'evaluations',
+         'actual': 'case when evaluations > 0 then evaluations end'},
         {'id': 'qa_score', 'numerator': 'score_sum', 'denominator': 'evaluations'},
         {'id': 'critical_error_rate', 'numerator': 'critical_errors', 'denominator': 'evaluations'},
         {'id': 'csat', 'numerator': 'csat_satisfied', 'denominator': 'csat_responses', 'variant': 'top_2_box'},
@@ -393,7 +408,8 @@ kpis as (
     union all
 
     {{ kpi_long_unpivot('site_contacts_with_breakdown', unpivot_keys, [
-        {'id': 'repeat_rate', 'numerator': 'repeat_contacts', 'denominator': 'repeat_eligible', 'variant': repeat_variant},
+        {'id': 'repeat_rate', 'numerator': 'repeat_contacts',
+         'denominator': 'repeat_eligible', 'variant': repeat_variant},
         {'id': 'email_response_time_seconds', 'numerator': 'first_response_seconds', 'denominator': 'emails_answered'},
     ]) }}
 
@@ -446,7 +462,8 @@ final as (
         cast(rolling.rolling_actual as {{ dbt.type_float() }}) as rolling_3m_actual,
         cast(rolling.previous_rolling_actual as {{ dbt.type_float() }}) as previous_rolling_3m_actual,
         cast(
-            {{ trend_direction('rolling.rolling_actual', 'rolling.previous_rolling_actual') }} as {{ dbt.type_string() }}
+            {{ trend_direction('rolling.rolling_actual', 'rolling.previous_rolling_actual') }}
+            as {{ dbt.type_string() }}
         )
             as trend_3m
 

@@ -126,7 +126,14 @@ catalogue as (
 
     {{ grain }}_scored as (
 
-        {{ kpi_long_score(grain ~ '_kpis', ['provider_id'], grain, ['half_year'], site_column=none, queue_column=none) }}
+        {{ kpi_long_score(
+            grain ~ '_kpis',
+            ['provider_id'],
+            grain,
+            ['half_year'],
+            site_column=none,
+            queue_column=none
+        ) }}
 
     ),
 
@@ -167,16 +174,18 @@ final as (
 
     select
         -- grain
-        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
-        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
-        cast(period_start as date) as period_start,
-        cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
+        cast(scored.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(scored.period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(scored.period_start as date) as period_start,
+        cast(scored.kpi_id as {{ dbt.type_string() }}) as kpi_id,
 
         -- period
-        cast(period_end as date) as period_end,
-        cast(period_label as {{ dbt.type_string() }}) as period_label,
-        cast(coalesce(months_with_data, 0) as {{ dbt.type_int() }}) as months_with_data,
-        cast(coalesce(months_with_data, 0) = months_in_period as {{ dbt.type_boolean() }}) as is_complete_period,
+        cast(scored.period_end as date) as period_end,
+        cast(scored.period_label as {{ dbt.type_string() }}) as period_label,
+        cast(coalesce(scored.months_with_data, 0) as {{ dbt.type_int() }}) as months_with_data,
+        cast(
+            coalesce(scored.months_with_data, 0) = scored.months_in_period as {{ dbt.type_boolean() }}
+        ) as is_complete_period,
 
         -- KPI
         {{ committee_kpi_columns('scored', family=true) }},

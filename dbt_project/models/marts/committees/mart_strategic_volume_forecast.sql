@@ -29,7 +29,7 @@ monthly as (
         sum(offered) as offered
 
     from queue_intervals
-    group by 1, 2, 3
+    group by provider_id, queue_name, {{ trend_period_start('business_date', 'month') }}
 
 ),
 

@@ -108,11 +108,13 @@ final as (
         cast(score_totals.score_deviation_sum as {{ dbt.type_float() }}) as score_deviation_sum,
         cast(score_totals.abs_score_deviation_sum as {{ dbt.type_float() }}) as abs_score_deviation_sum,
         cast(
-            {{ safe_divide('score_totals.score_deviation_sum', 'score_totals.contacts_compared') }} as {{ dbt.type_float() }}
+            {{ safe_divide('score_totals.score_deviation_sum', 'score_totals.contacts_compared') }}
+            as {{ dbt.type_float() }}
         )
             as mean_score_deviation,
         cast(
-            {{ safe_divide('score_totals.abs_score_deviation_sum', 'score_totals.contacts_compared') }} as {{ dbt.type_float() }}
+            {{ safe_divide('score_totals.abs_score_deviation_sum', 'score_totals.contacts_compared') }}
+            as {{ dbt.type_float() }}
         )
             as mean_abs_score_deviation,
 
@@ -120,7 +122,8 @@ final as (
         cast(criteria_totals.criteria_compared as {{ dbt.type_int() }}) as criteria_compared,
         cast(criteria_totals.criteria_in_agreement as {{ dbt.type_int() }}) as criteria_in_agreement,
         cast(
-            {{ safe_divide('criteria_totals.criteria_in_agreement', 'criteria_totals.criteria_compared') }} as {{ dbt.type_float() }}
+            {{ safe_divide('criteria_totals.criteria_in_agreement', 'criteria_totals.criteria_compared') }}
+            as {{ dbt.type_float() }}
         )
             as agreement_rate,
         cast(criteria_totals.deviation_points_sum as {{ dbt.type_float() }}) as deviation_points_sum,

@@ -61,14 +61,26 @@ erlang as (
 
     -- a fractional mean staffing (12.4 agents) interpolates linearly between the whole numbers
     -- of agents around it (12 and 13)
+    -- sqlfluff cannot parse the DuckDB lambdas of the Erlang C macros
+    -- noqa: disable=PRS,LT02
     select
         *,
         {{ erlang_c_required_agents('traffic_erlangs', 'sl_threshold_seconds', 'erlang_aht_seconds', 'sl_target') }}
             as erlang_required_agents,
         (1 - scheduled_agents_fraction)
-            * {{ erlang_c_service_level('traffic_erlangs', 'scheduled_agents_floor', 'sl_threshold_seconds', 'erlang_aht_seconds') }}
+            * {{ erlang_c_service_level(
+                'traffic_erlangs',
+                'scheduled_agents_floor',
+                'sl_threshold_seconds',
+                'erlang_aht_seconds'
+            ) }}
             + scheduled_agents_fraction
-            * {{ erlang_c_service_level('traffic_erlangs', 'scheduled_agents_floor + 1', 'sl_threshold_seconds', 'erlang_aht_seconds') }}
+            * {{ erlang_c_service_level(
+                'traffic_erlangs',
+                'scheduled_agents_floor + 1',
+                'sl_threshold_seconds',
+                'erlang_aht_seconds'
+            ) }}
             as erlang_service_level_at_scheduled,
         (1 - scheduled_agents_fraction)
             * {{ erlang_c_wait_probability('traffic_erlangs', 'scheduled_agents_floor') }}
@@ -77,6 +89,7 @@ erlang as (
             as erlang_wait_probability_at_scheduled
 
     from traffic
+    -- noqa: enable=PRS,LT02
 
 ),
 
@@ -131,8 +144,12 @@ final as (
         cast(round(erlang_aht_seconds, 6) as {{ dbt.type_float() }}) as erlang_aht_seconds,
         cast(round(traffic_erlangs, 6) as {{ dbt.type_float() }}) as traffic_erlangs,
         cast(erlang_required_agents as {{ dbt.type_int() }}) as erlang_required_agents,
-        cast(round(erlang_service_level_at_scheduled, 6) as {{ dbt.type_float() }}) as erlang_service_level_at_scheduled,
-        cast(round(erlang_wait_probability_at_scheduled, 6) as {{ dbt.type_float() }}) as erlang_wait_probability_at_scheduled
+        cast(
+            round(erlang_service_level_at_scheduled, 6) as {{ dbt.type_float() }}
+        ) as erlang_service_level_at_scheduled,
+        cast(
+            round(erlang_wait_probability_at_scheduled, 6) as {{ dbt.type_float() }}
+        ) as erlang_wait_probability_at_scheduled
 
     from erlang
 

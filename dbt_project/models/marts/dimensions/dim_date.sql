@@ -109,7 +109,11 @@ final as (
         cast(year_number || '-Q' || cast(quarter_number as {{ dbt.type_string() }}) as {{ dbt.type_string() }})
             as year_quarter,
         cast(
-            {{ dbt.dateadd('month', 'case when month_number <= 6 then 0 else 6 end', dbt.date_trunc('year', 'date_day')) }} as date
+            {{ dbt.dateadd(
+                'month',
+                'case when month_number <= 6 then 0 else 6 end',
+                dbt.date_trunc('year', 'date_day')
+            ) }} as date
         )
             as half_year_start_date,
         cast(case when month_number <= 6 then 1 else 2 end as {{ dbt.type_int() }}) as half_year_number,

@@ -21,11 +21,19 @@ final as (
 
     select
         cast(
-            {{ dbt.dateadd('minute', 'slot_number * ' ~ minutes, "cast('2000-01-01' as " ~ dbt.type_timestamp() ~ ")") }} as time
+            {{ dbt.dateadd(
+                'minute',
+                'slot_number * ' ~ minutes,
+                "cast('2000-01-01' as " ~ dbt.type_timestamp() ~ ")"
+            ) }} as time
         )
             as interval_start_time,
         cast(
-            {{ dbt.dateadd('minute', '(slot_number + 1) * ' ~ minutes, "cast('2000-01-01' as " ~ dbt.type_timestamp() ~ ")") }} as time
+            {{ dbt.dateadd(
+                'minute',
+                '(slot_number + 1) * ' ~ minutes,
+                "cast('2000-01-01' as " ~ dbt.type_timestamp() ~ ")"
+            ) }} as time
         )
             as interval_end_time,
         cast(slot_number as {{ dbt.type_int() }}) as slot_number,
