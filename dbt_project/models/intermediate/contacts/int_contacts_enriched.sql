@@ -1,3 +1,10 @@
+{#- queue time recomputed from the queue timestamps when Queue.Duration is missing -#}
+{%- set queue_seconds_recomputed = dbt.datediff(
+    'contacts.enqueued_at',
+    'coalesce(contacts.dequeued_at, contacts.connected_to_agent_at, contacts.disconnected_at)',
+    'second'
+) -%}
+
 with
 
 contacts as (
@@ -73,14 +80,8 @@ contacts_booked as (
 
         -- Queue.Duration, else recomputed from the queue timestamps
         case
-            when contacts.enqueued_at is not null then coalesce(
-                contacts.queue_seconds,
-                {{ dbt.datediff(
-                    'contacts.enqueued_at',
-                    'coalesce(contacts.dequeued_at, contacts.connected_to_agent_at, contacts.disconnected_at)',
-                    'second'
-                ) }}
-            )
+            when contacts.enqueued_at is not null
+                then coalesce(contacts.queue_seconds, {{ queue_seconds_recomputed }})
         end as queue_seconds
 
     from contacts

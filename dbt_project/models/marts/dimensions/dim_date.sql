@@ -13,28 +13,28 @@ bounds_by_source as (
     from {{ ref('stg_acd__contacts') }}
     union all
     select
-        min(schedule_date),
-        max(schedule_date)
+        min(schedule_date) as first_date,
+        max(schedule_date) as last_date
     from {{ ref('stg_wfm__schedules') }}
     union all
     select
-        min(interval_date_local),
-        max(interval_date_local)
+        min(interval_date_local) as first_date,
+        max(interval_date_local) as last_date
     from {{ ref('stg_wfm__forecasts') }}
     union all
     select
-        min(business_date),
-        max(business_date)
+        min(business_date) as first_date,
+        max(business_date) as last_date
     from {{ ref('stg_wfm__roster') }}
     union all
     select
-        min(business_date),
-        max(business_date)
+        min(business_date) as first_date,
+        max(business_date) as last_date
     from {{ ref('stg_qa__evaluations') }}
     union all
     select
-        min(created_date_local),
-        max(created_date_local)
+        min(created_date_local) as first_date,
+        max(created_date_local) as last_date
     from {{ ref('stg_crm__cases') }}
 
 ),
