@@ -6,7 +6,7 @@
     date, or date_from > date_to is a compilation error (fail before touching the warehouse).
 -#}
 {% macro business_date_window(column='business_date') -%}
-    {%- set bounds = pilotage.business_date_bounds() -%}
+    {%- set bounds = business_date_bounds() -%}
     {%- if bounds is none -%}
         (1 = 1)
     {%- else -%}
