@@ -108,19 +108,9 @@ def _kpi_rows(rng: random.Random, keys: tuple, kpis: list[str], period_first: da
     return rows
 
 
-# fixture tables named after i12's renames; the model's name before the rename, while both exist
-CONTRACT_ALIASES = {"mart_steering_bonus_malus_monthly": "mart_steering_bonus_malus"}
-
-
 def contract_of(table: str) -> dict[str, str]:
     """``{column: data_type}`` of the dbt model behind ``marts.<model>``."""
-    name = table.split(".")[1]
-    try:
-        return contract_columns(name)
-    except LookupError:
-        if name not in CONTRACT_ALIASES:
-            raise
-        return contract_columns(CONTRACT_ALIASES[name])
+    return contract_columns(table.split(".")[1])
 
 
 def _create(con: duckdb.DuckDBPyConnection, table: str, names: list[str], rows: list[tuple]) -> None:
