@@ -35,15 +35,33 @@ catalogue as (
 kpi_rows as (
 
     select
-        'steering' as committee, period_grain, period_start, period_end, period_label,
-        provider_id, site_id, kpi_id, actual, numerator, denominator
+        'steering' as committee,
+        period_grain,
+        period_start,
+        period_end,
+        period_label,
+        provider_id,
+        site_id,
+        kpi_id,
+        actual,
+        numerator,
+        denominator
     from steering
 
     union all
 
     select
-        'strategic' as committee, period_grain, period_start, period_end, period_label,
-        provider_id, 'ALL' as site_id, kpi_id, actual, numerator, denominator
+        'strategic' as committee,
+        period_grain,
+        period_start,
+        period_end,
+        period_label,
+        provider_id,
+        'ALL' as site_id,
+        kpi_id,
+        actual,
+        numerator,
+        denominator
     from strategic
 
 ),

@@ -19,10 +19,10 @@ catalogue as (
 in_use as (
 
     {% for name in definition_vars %}
-    select
-        '{{ name }}' as definition_key,
-        '{{ var(name) }}' as value_in_use
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ name }}' as definition_key,
+            '{{ var(name) }}' as value_in_use
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
