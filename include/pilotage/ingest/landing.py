@@ -16,8 +16,21 @@ from pathlib import Path
 from pilotage.ingest.contracts import Entity
 
 
-def delivery_path(landing_dir: Path, ent: Entity, day: date) -> Path:
-    return landing_dir / ent.source / ent.file_glob.format(yyyymmdd=day.strftime("%Y%m%d"))
+def file_name(pattern: str, day: date) -> str:
+    """A file name pattern (``{yyyymmdd}``, ``{yymmdd}``, ``{yyyy}``, ``{mm}``, ``{dd}``) for a day."""
+    return pattern.format(yyyymmdd=day.strftime("%Y%m%d"), yymmdd=day.strftime("%y%m%d"),
+                          yyyy=day.strftime("%Y"), mm=day.strftime("%m"), dd=day.strftime("%d"))
+
+
+def delivery_path(landing_dir: Path, ent: Entity, day: date, pattern: str | None = None) -> Path:
+    """The day's file of an entity: named as the layout's ``file`` pattern says if it is there,
+    else as the contract names it (what the file drop and the generator write)."""
+    default = landing_dir / ent.source / file_name(ent.file_glob, day)
+    if pattern:
+        named = landing_dir / ent.source / file_name(pattern, day)
+        if named.exists() or not default.exists():
+            return named
+    return default
 
 
 def sha256_of(path: Path) -> str:

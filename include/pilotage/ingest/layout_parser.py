@@ -14,20 +14,28 @@ import yaml
 from pilotage.ingest.contracts import Entity, entity
 from pilotage.ingest.layout_spec import (
     MISSING,
+    CaseBranch,
     ColumnSpec,
     DropCondition,
     DropRule,
     Layout,
     LayoutError,
+    Versions,
     parse_path,
     path_fans_out,
 )
 
 _TOP_KEYS = {"entity", "format", "delimiter", "quote", "header", "skip_rows", "encoding",
-             "line_endings", "records", "explode", "columns", "drop_when", "description", "vendor"}
+             "line_endings", "records", "explode", "columns", "drop_when", "description", "vendor",
+             "versions", "file"}
+_ARITHMETIC = ("multiply", "add", "subtract")
+_SOURCES = ("from", "value", "const", "concat", "case", *_ARITHMETIC)
 _COLUMN_KEYS = {"from", "format", "time_from", "time_format", "tz", "tz_from", "after", "nulls",
                 "values", "value", "const", "agg", "duration", "empty_as", "only_if", "regex",
-                "default", "scale"}
+                "default", "scale", "after_tolerance", "concat", "sep", "case", "else", *_ARITHMETIC}
+_DERIVED_KEYS = {"concat": {"sep", "nulls"}, "case": {"else", "format", "tz", "time_format"},
+                 **{op: {"format", "scale", "nulls"} for op in _ARITHMETIC}}
+_FILE_PLACEHOLDERS = ("{yyyymmdd}", "{yymmdd}", "{yyyy}", "{mm}", "{dd}")
 _FORMATS = {"csv": ",", "tsv": "\t", "psv": "|", "jsonl": None, "json": None}
 _AGGS = {"first", "last", "min", "max", "sum", "count", "join"}
 _LINE_ENDINGS = {"auto", "lf", "crlf", "cr"}
@@ -72,13 +80,16 @@ def _column(where, ent: Entity, name: str, spec: Any, fmt: str, header: bool,
     bad = set(spec) - _COLUMN_KEYS
     if bad:
         raise _fail(where, f"key '{key}': unknown option(s) {sorted(bad)}; known: {sorted(_COLUMN_KEYS)}")
-    sources = [k for k in ("from", "value", "const") if k in spec]
+    sources = [k for k in _SOURCES if k in spec]
     if not sources:
         raise _fail(where, f"key '{key}': needs at least 'from' (or 'value: null' / 'const: ...' "
-                           "when the vendor has no such field)")
+                           "when the vendor has no such field, or one of concat, case, "
+                           f"{', '.join(_ARITHMETIC)})")
     if len(sources) > 1:
         raise _fail(where, f"key '{key}': give only one of {sources}")
     ctype = ent.columns[name]
+    if sources[0] in _DERIVED_KEYS:
+        return _derived(where, key, name, ctype, sources[0], spec, fmt, header)
     const: Any = MISSING
     source: str | int | None = None
     if "from" in spec:
@@ -159,6 +170,9 @@ def _column(where, ent: Entity, name: str, spec: Any, fmt: str, header: bool,
     if not isinstance(nulls, list | tuple):
         raise _fail(where, f"key '{key}.nulls' must be a list of strings")
     after = spec.get("after")
+    tolerance = _seconds(where, f"{key}.after_tolerance", spec.get("after_tolerance", 3600))
+    if "after_tolerance" in spec and not after:
+        raise _fail(where, f"key '{key}.after_tolerance' only applies with 'after'")
     if after and after not in all_columns:
         raise _fail(where, f"key '{key}.after': no column {after!r}")
     if after and ctype != "TIMESTAMP":
@@ -175,11 +189,84 @@ def _column(where, ent: Entity, name: str, spec: Any, fmt: str, header: bool,
         after=after, nulls=tuple(str(v) for v in nulls),
         values={str(k): v for k, v in values.items()}, default=spec.get("default", MISSING),
         const=const, agg=agg, duration=duration, empty_as=spec.get("empty_as"), only_if=only_if,
-        regex=str(regex) if regex is not None else None, scale=scale,
+        regex=str(regex) if regex is not None else None, scale=scale, after_tolerance=tolerance,
     )
 
 
-def _condition(where, key: str, doc: Any, ent: Entity, fmt: str, header: bool) -> DropCondition:
+_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+def _seconds(where, key: str, value: Any) -> int:
+    """A duration: whole seconds, or ``90s`` / ``30m`` / ``1h``."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    text = str(value).strip().lower()
+    if text[:-1].isdigit() and text[-1:] in _UNITS:
+        return int(text[:-1]) * _UNITS[text[-1]]
+    raise _fail(where, f"key '{key}' must be seconds or a duration like 90s, 30m, 1h, got {value!r}")
+
+
+def _outcome(where, key: str, value: Any, fmt: str, header: bool) -> Any:
+    """A ``then``/``else`` of ``case``: a scalar constant or ``{from: field}``."""
+    if isinstance(value, dict):
+        if set(value) != {"from"}:
+            raise _fail(where, f"key '{key}' must be a constant or {{from: field}}, got {value!r}")
+        return {"from": _ref(where, f"{key}.from", value["from"], fmt, header)}
+    if isinstance(value, list):
+        raise _fail(where, f"key '{key}' must be a constant or {{from: field}}, got a list")
+    return value
+
+
+def _derived(where, key: str, name: str, ctype: str, kind: str, spec: dict, fmt: str,
+             header: bool) -> ColumnSpec:
+    """A column built from several fields: ``concat``, ``case`` or arithmetic."""
+    extra = set(spec) - {kind} - _DERIVED_KEYS[kind]
+    if extra:
+        raise _fail(where, f"key '{key}': {sorted(extra)} cannot be used with '{kind}' "
+                           f"(allowed beside it: {sorted(_DERIVED_KEYS[kind])})")
+    nulls = tuple(str(v) for v in spec.get("nulls", ()))
+    fmt_opt = spec.get("format")
+    if kind == "concat":
+        parts = spec["concat"]
+        if not isinstance(parts, list) or len(parts) < 2:
+            raise _fail(where, f"key '{key}.concat' must list two or more fields, got {parts!r}")
+        if ctype != "VARCHAR":
+            raise _fail(where, f"key '{key}.concat' builds text; {name} is {ctype}")
+        refs = tuple(_ref(where, f"{key}.concat[{i}]", p, fmt, header) for i, p in enumerate(parts))
+        return ColumnSpec(name=name, source=None, type=ctype, concat=refs, nulls=nulls,
+                          sep=str(spec.get("sep", "-")))
+    if kind == "case":
+        branches = spec["case"]
+        if not isinstance(branches, list) or not branches:
+            raise _fail(where, f"key '{key}.case' must be a list of {{when: ..., then: ...}}")
+        parsed = []
+        for i, branch in enumerate(branches):
+            here = f"{key}.case[{i}]"
+            if not isinstance(branch, dict) or set(branch) != {"when", "then"}:
+                raise _fail(where, f"key '{here}' must be {{when: <test>, then: <value>}}")
+            when = _condition(where, f"{here}.when", branch["when"], None, fmt, header)
+            parsed.append(CaseBranch(when, _outcome(where, f"{here}.then", branch["then"], fmt, header)))
+        return ColumnSpec(name=name, source=None, type=ctype, cases=tuple(parsed),
+                          otherwise=_outcome(where, f"{key}.else", spec.get("else"), fmt, header),
+                          format=str(fmt_opt) if fmt_opt is not None else None, tz=spec.get("tz"),
+                          time_format=str(spec.get("time_format", "%H:%M:%S")))
+    operands = spec[kind]
+    if not isinstance(operands, list) or len(operands) < 2:
+        raise _fail(where, f"key '{key}.{kind}' must list two or more fields, got {operands!r}")
+    if ctype not in ("INTEGER", "DOUBLE"):
+        raise _fail(where, f"key '{key}.{kind}': arithmetic needs a numeric column, {name} is {ctype}")
+    if fmt_opt is not None and fmt_opt != "hms":
+        raise _fail(where, f"key '{key}.format': arithmetic operands are numbers or hms durations")
+    scale = spec.get("scale")
+    if scale is not None and (isinstance(scale, bool) or not isinstance(scale, int | float)):
+        raise _fail(where, f"key '{key}.scale' must be a number")
+    refs = tuple(_ref(where, f"{key}.{kind}[{i}]", p, fmt, header) for i, p in enumerate(operands))
+    return ColumnSpec(name=name, source=None, type=ctype, operation=kind, operands=refs, nulls=nulls,
+                      format=fmt_opt, scale=float(scale) if scale is not None else None)
+
+
+def _condition(where, key: str, doc: Any, ent: Entity | None, fmt: str, header: bool) -> DropCondition:
+    """A test; ``ent`` None: on source fields only (derived columns)."""
     if not isinstance(doc, dict):
         raise _fail(where, f"key '{key}' must be a mapping")
     if "all" in doc or "any" in doc:
@@ -209,6 +296,9 @@ def _condition(where, key: str, doc: Any, ent: Entity, fmt: str, header: bool) -
     if test in ("below", "above") and (isinstance(operand, bool) or not isinstance(operand, int | float)):
         raise _fail(where, f"key '{key}.{test}' must be a number")
     if "column" in doc:
+        if ent is None:
+            raise _fail(where, f"key '{key}': a derived column tests source fields ('field'), "
+                               "not canonical columns")
         if doc["column"] not in ent.columns:
             raise _fail(where, f"key '{key}.column': {doc['column']!r} is not in the {ent.key} contract")
         return DropCondition(column=str(doc["column"]), test=test, operand=operand)
@@ -290,7 +380,9 @@ def parse_layout(doc: dict[str, Any], where: Path | str = "<memory>") -> Layout:
     if unknown:
         raise _fail(where, f"key 'columns': not in the {ent.key} contract: {sorted(unknown)}")
     specs = [_column(where, ent, name, spec, fmt, header, raw_cols) for name, spec in raw_cols.items()]
-    missing = set(ent.columns) - set(raw_cols)
+    specs += [ColumnSpec(name=c, source=None, type=ent.columns[c], const=None)
+              for c in ent.columns if c in ent.optional and c not in raw_cols]
+    missing = set(ent.columns) - set(raw_cols) - ent.optional
     if missing:
         raise _fail(where, f"key 'columns': contract columns without a mapping: {sorted(missing)} "
                            "(use 'value: null' for a field the vendor does not have)")
@@ -308,7 +400,41 @@ def parse_layout(doc: dict[str, Any], where: Path | str = "<memory>") -> Layout:
         line_endings=line_endings,
         records=str(records) if records is not None else None,
         drop_when=_drop_rules(where, doc.get("drop_when"), ent, fmt, header),
+        versions=_versions(where, doc.get("versions"), ent),
+        file=_file_pattern(where, doc.get("file")),
     )
+
+
+def _versions(where, doc: Any, ent: Entity) -> Versions | None:
+    """``versions: {order_by: column, key: [columns]}``: repeats of the key are versions."""
+    if doc is None:
+        return None
+    if not isinstance(doc, dict) or "order_by" not in doc or set(doc) - {"key", "order_by"}:
+        raise _fail(where, "key 'versions' must be {order_by: column} (and optionally key: [columns])")
+    key = doc.get("key", list(ent.unique_key))
+    key = [key] if isinstance(key, str) else key
+    if not isinstance(key, list) or not key or any(k not in ent.columns for k in key):
+        raise _fail(where, f"key 'versions.key' must list columns of the {ent.key} contract, got {key!r}")
+    order_by = str(doc["order_by"])
+    if order_by not in ent.columns and order_by != "_row_number":
+        raise _fail(where, f"key 'versions.order_by' must be a {ent.key} column or _row_number, "
+                           f"got {order_by!r}")
+    return Versions(tuple(str(k) for k in key), order_by)
+
+
+def _file_pattern(where, value: Any) -> str | None:
+    """``file: CALLS_{yyyymmdd}.TXT``: the delivered name, with a date placeholder."""
+    if value is None:
+        return None
+    text = str(value)
+    if "/" in text or not any(p in text for p in _FILE_PLACEHOLDERS):
+        raise _fail(where, f"key 'file' must be a file name with a date placeholder "
+                           f"({', '.join(_FILE_PLACEHOLDERS)}), got {text!r}")
+    try:
+        text.format(yyyymmdd="", yymmdd="", yyyy="", mm="", dd="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise _fail(where, f"key 'file': unknown placeholder in {text!r}: {exc}") from None
+    return text
 
 
 def read_layout_file(path: Path) -> Layout:
