@@ -67,3 +67,59 @@ def test_with_the_two_field_key_every_call_reaches_raw_and_every_record_is_accou
     assert query(settings, "select delivered_rows, row_count, rejected_rows, dropped_rows from raw._load_log "
                            "where entity = 'acd__contacts'") == [(9, 8, 0, 1)]
     assert query(settings, "select rule, row_count from raw._dropped_by_rule") == [("internal call", 1)]
+
+
+def _with_skewed_answer(settings: Settings) -> None:
+    """Row 1 answered one second before it started (the PBX's clocks disagree)."""
+    path = settings.landing_dir / "acd" / FIXTURE.name
+    path.write_text(path.read_text().replace("09:00:00\t09:00:12", "09:00:00\t08:59:59", 1))
+
+
+def test_clock_skew_is_not_midnight_and_a_reject_rows_rule_loads_the_rest_of_the_day(
+        tmp_path, monkeypatch, capsys):
+    rules = tmp_path / "rules.yml"
+    rules.write_text("acd__contacts:\n  connected_to_agent_at_not_before_enqueued_at:\n"
+                     "    severity: reject_rows\n    max_rows: 2\n")
+    _settings(tmp_path, monkeypatch, SHIPPED.read_text())
+    monkeypatch.setenv("PILOTAGE_RULES", str(rules))
+    settings = Settings.from_env()
+    _with_skewed_answer(settings)
+    decisions, summary = _ingest(settings)
+    (contacts,) = [d for d in decisions if d["entity"] == "acd__contacts"]
+    assert contacts["action"] == "load" and summary["rows"] == 7 and summary["rejected"] == 1
+    assert query(settings, "select delivered_rows, row_count, rejected_rows, dropped_rows from raw._load_log "
+                           "where entity = 'acd__contacts'") == [(9, 7, 1, 1)]
+    (bad,) = query(settings, "select source_file, row_number, rules, row_values->>'contact_id', "
+                             "row_values->>'connected_to_agent_at' from raw._rejected_rows")
+    # one second early is skew, not an answer the next day
+    assert bad == (FIXTURE.name, 1, "connected_to_agent_at_not_before_enqueued_at", "T1-5001",
+                   "2026-10-06T06:59:59.000")
+    from pilotage.cli import main
+
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    assert "2026-10-06 acd__contacts 1 row(s): connected_to_agent_at_not_before_enqueued_at" in capsys.readouterr().out
+
+
+def test_more_rejected_rows_than_the_threshold_quarantine_the_file(tmp_path, monkeypatch):
+    rules = tmp_path / "rules.yml"
+    rules.write_text("acd__contacts:\n  connected_to_agent_at_not_before_enqueued_at:\n"
+                     "    {severity: reject_rows, max_rows: 0}\n")
+    _settings(tmp_path, monkeypatch, SHIPPED.read_text())
+    monkeypatch.setenv("PILOTAGE_RULES", str(rules))
+    settings = Settings.from_env()
+    _with_skewed_answer(settings)
+    decisions, _ = _ingest(settings)
+    (contacts,) = [d for d in decisions if d["entity"] == "acd__contacts"]
+    assert contacts["action"] == "quarantine"
+    assert "1 of 8 row(s) is above the reject_rows threshold (max_rows 0)" in contacts["message"]
+
+
+def test_without_a_rules_file_the_suite_severity_holds(tmp_path, monkeypatch):
+    settings = _settings(tmp_path, monkeypatch, SHIPPED.read_text())
+    _with_skewed_answer(settings)
+    decisions, _ = _ingest(settings)
+    (contacts,) = [d for d in decisions if d["entity"] == "acd__contacts"]
+    assert contacts["action"] == "quarantine"
+    assert "[connected_to_agent_at_not_before_enqueued_at]" in contacts["message"]
+    assert "row(s) [1]" in contacts["message"]

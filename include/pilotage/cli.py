@@ -85,6 +85,11 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
             "select business_date, entity, status, message from raw._load_log "
             "where status <> 'loaded' order by business_date desc, entity limit ?",
             [args.limit]).fetchall()
+        rejected = con.execute(
+            "select business_date, entity, rules, count(*) from raw._rejected_rows "
+            "group by all order by business_date desc, entity, rules limit ?", [args.limit]).fetchall() \
+            if con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
+                           "and table_name = '_rejected_rows'").fetchone()[0] else []
     finally:
         con.close()
     print(f"{'entity':28} {'status':12} {'days':>5}  first       last")
@@ -94,6 +99,10 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         print("\nMost recent days not loaded:")
         for day, entity_key, status, message in problems:
             print(f"  {day} {entity_key} {status}: {message}")
+    if rejected:
+        print("\nRows rejected by a reject_rows rule (raw._rejected_rows), most recent days:")
+        for day, entity_key, rules, n in rejected:
+            print(f"  {day} {entity_key} {n} row(s): {rules}")
     return 0
 
 
