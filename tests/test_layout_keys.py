@@ -123,3 +123,19 @@ def test_without_a_rules_file_the_suite_severity_holds(tmp_path, monkeypatch):
     assert contacts["action"] == "quarantine"
     assert "[connected_to_agent_at_not_before_enqueued_at]" in contacts["message"]
     assert "row(s) [1]" in contacts["message"]
+
+
+def test_declared_versions_load_every_version_but_two_identical_versions_are_ambiguous(settings):
+    from conftest import ctr, write_jsonl
+
+    first = ctr("c1", "2026-10-06T08:00:00")
+    later = ctr("c1", "2026-10-06T08:00:00", updated="2026-10-06T09:30:00Z")
+    path = write_jsonl(settings.landing_dir / "acd" / "contacts_20261006.jsonl",
+                       [first, later, ctr("c2", "2026-10-06T08:05:00")])
+    decisions, summary = _ingest(settings)
+    assert summary["rows"] == 3, decisions  # the CTR layout declares versions: raw keeps them all
+    write_jsonl(path, [first, first, ctr("c2", "2026-10-06T08:05:00")])
+    decisions, _ = _ingest(settings)
+    (contacts,) = [d for d in decisions if d["entity"] == "acd__contacts"]
+    assert contacts["action"] == "quarantine"
+    assert "[duplicate_version]" in contacts["message"] and "row(s) [1, 2]" in contacts["message"]
