@@ -103,7 +103,7 @@ def test_derived_column_mistakes_name_the_key(change, message):
     ({"versions": {"order_by": "nope"}}, "versions.order_by' must be a acd__contacts column"),
     ({"versions": {"key": ["nope"], "order_by": "last_updated_at"}}, "versions.key' must list columns"),
     ({"versions": "last_updated_at"}, "must be {order_by: column}"),
-    ({"file": "calls.tsv"}, "with a date placeholder"),
+    ({"file": "calls.tsv"}, "does not name the day"),
     ({"file": "calls_{yyyy}{date}.tsv"}, "unknown placeholder"),
 ])
 def test_versions_and_file_pattern_mistakes(top, message):

@@ -1,7 +1,8 @@
 """Find each day's delivered export in the landing folder and archive it, keyed by content hash.
 
 The archive is append-only: every delivered version of a file is kept under
-``<archive>/<source>/<YYYY>/<MM>/<DD>/<sha256[:16]>__<name>``, so raw files are never lost and a
+``<archive>/<source>/<YYYY>/<MM>/<DD>/<sha256[:16]>__<name>`` (files of several days under
+``<archive>/<source>/several_days/``), so raw files are never lost and a
 re-delivered file is recognized by its hash.
 """
 
@@ -41,9 +42,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def archive_file(path: Path, archive_dir: Path, source: str, day: date, sha: str) -> Path:
-    """Copy a delivered file into the archive once (atomic rename); return its archived path."""
-    target = archive_dir / source / day.strftime("%Y/%m/%d") / f"{sha[:16]}__{path.name}"
+def archive_file(path: Path, archive_dir: Path, source: str, day: date, sha: str, *,
+                 several_days: bool = False) -> Path:
+    """Copy a delivered file into the archive once (atomic rename); return its archived path.
+    A file of several days is archived once, under ``<source>/several_days/``."""
+    folder = "several_days" if several_days else day.strftime("%Y/%m/%d")
+    target = archive_dir / source / folder / f"{sha[:16]}__{path.name}"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + f".tmp{os.getpid()}")

@@ -27,7 +27,7 @@ from pilotage.ingest.layout_spec import (
 
 _TOP_KEYS = {"entity", "format", "delimiter", "quote", "header", "skip_rows", "encoding",
              "line_endings", "records", "explode", "columns", "drop_when", "description", "vendor",
-             "versions", "file"}
+             "versions", "file", "split_by"}
 _ARITHMETIC = ("multiply", "add", "subtract")
 _SOURCES = ("from", "value", "const", "concat", "case", *_ARITHMETIC)
 _COLUMN_KEYS = {"from", "format", "time_from", "time_format", "tz", "tz_from", "after", "nulls",
@@ -401,8 +401,19 @@ def parse_layout(doc: dict[str, Any], where: Path | str = "<memory>") -> Layout:
         records=str(records) if records is not None else None,
         drop_when=_drop_rules(where, doc.get("drop_when"), ent, fmt, header),
         versions=_versions(where, doc.get("versions"), ent),
-        file=_file_pattern(where, doc.get("file")),
+        file=_file_pattern(where, doc.get("file"), doc.get("split_by") is not None),
+        split_by=_split_by(where, doc.get("split_by"), ent),
     )
+
+
+def _split_by(where, value: Any, ent: Entity) -> str | None:
+    """``split_by: initiated_at``: the file holds several days; each row's day is this column's
+    local date."""
+    if value is None:
+        return None
+    if ent.columns.get(str(value)) not in ("TIMESTAMP", "DATE"):
+        raise _fail(where, f"key 'split_by' must be a TIMESTAMP or DATE column of {ent.key}, got {value!r}")
+    return str(value)
 
 
 def _versions(where, doc: Any, ent: Entity) -> Versions | None:
@@ -422,18 +433,22 @@ def _versions(where, doc: Any, ent: Entity) -> Versions | None:
     return Versions(tuple(str(k) for k in key), order_by)
 
 
-def _file_pattern(where, value: Any) -> str | None:
-    """``file: CALLS_{yyyymmdd}.TXT``: the delivered name, with a date placeholder."""
+def _file_pattern(where, value: Any, several_days: bool) -> str | None:
+    """``file: CALLS_{yyyymmdd}.TXT``: the delivered name; a file of one day names its day, a
+    file of several days (``split_by``) may name only its month, or nothing."""
     if value is None:
         return None
     text = str(value)
-    if "/" in text or not any(p in text for p in _FILE_PLACEHOLDERS):
-        raise _fail(where, f"key 'file' must be a file name with a date placeholder "
-                           f"({', '.join(_FILE_PLACEHOLDERS)}), got {text!r}")
+    if "/" in text or not text.strip():
+        raise _fail(where, f"key 'file' must be a file name, got {text!r}")
     try:
         text.format(yyyymmdd="", yymmdd="", yyyy="", mm="", dd="")
     except (KeyError, IndexError, ValueError) as exc:
         raise _fail(where, f"key 'file': unknown placeholder in {text!r}: {exc}") from None
+    names_day = any(p in text for p in ("{yyyymmdd}", "{yymmdd}", "{dd}"))
+    if not names_day and not several_days:
+        raise _fail(where, f"key 'file': {text!r} does not name the day ({', '.join(_FILE_PLACEHOLDERS)}); "
+                           "a file holding several days needs 'split_by: <timestamp column>'")
     return text
 
 

@@ -22,8 +22,11 @@ its value comes from and how to parse it. Top-level keys:
                   ``_row_number``). Without it a repeated contract key within a delivery is a
                   validation failure (rule ``duplicate_key``); with it, repeats are versions, raw
                   keeps them all and staging keeps the latest by ``order_by``
-``file``          the delivered file's name in ``<landing>/<source>/``, with ``{yyyymmdd}``,
-                  ``{yymmdd}``, ``{yyyy}``, ``{mm}``, ``{dd}`` (default: the contract's name)
+``file``          the delivered file's name in ``<landing>/<source>/``, any extension, with
+                  ``{yyyymmdd}``, ``{yymmdd}``, ``{yyyy}``, ``{mm}``, ``{dd}`` (default: the
+                  contract's name); with ``split_by`` the name may give only the month, or no date
+``split_by``      the file holds several days (a month, say): each row belongs to the local
+                  business day of this timestamp column, and each day loads as its own partition
 ``drop_when``     rules dropping records, each ``{name, column|field, <test>}`` or
                   ``{name, all: [...]}``/``{name, any: [...]}``; counts are reported per rule
 ``description`` / ``vendor``   free text
@@ -235,6 +238,7 @@ class Layout:
     drop_when: tuple[DropRule, ...] = ()
     versions: Versions | None = None
     file: str | None = None  # delivered file name pattern, None: the contract's
+    split_by: str | None = None  # the file holds several days: each row's day is this column's
 
     def source_fields(self) -> set[str]:
         """Top-level fields the file must provide (CSV header names)."""

@@ -53,7 +53,13 @@ def check_file(layout: Layout, path: Path, day: date, settings: Settings, show: 
           f"{len(bad)} with unparseable values, {len(dropped)} dropped by rule", file=out)
     for rule, count in mapped.drop_counts.items():
         print(f"  dropped by rule {rule!r}: {count}", file=out)
-    if len(rows):
+    if layout.split_by and len(rows):
+        from pilotage.ingest.multiday import local_days
+
+        days = local_days(rows[layout.split_by], layout.entity.columns[layout.split_by], settings.time_zone)
+        per_day = ", ".join(f"{d} ({n})" for d, n in days.value_counts(dropna=False).sort_index().items())
+        print(f"  rows per business day ({layout.split_by}, {settings.time_zone}): {per_day}", file=out)
+    if len(rows) and show > 0:
         with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40):
             print(f"\nFirst {min(show, len(rows))} mapped row(s):", file=out)
             print(rows[["_row_number", *columns]].head(show).to_string(index=False), file=out)

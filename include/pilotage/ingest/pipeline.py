@@ -18,6 +18,7 @@ from typing import Any
 from pilotage.ingest import landing, loader
 from pilotage.ingest.contracts import entities_of
 from pilotage.ingest.layout_lookup import layout_of
+from pilotage.ingest.multiday import map_split
 from pilotage.ingest.raw_schema import ensure_raw_schema
 from pilotage.ingest.reader import Delivered, map_files
 from pilotage.settings import Settings
@@ -53,13 +54,14 @@ def land(source: str, window: Window, settings: Settings) -> list[dict[str, Any]
     """Archive each entity's delivered file for every day of the window; note missing days."""
     manifest = []
     for ent in entities_of(source):
-        pattern = layout_of(ent.key, settings).file
+        layout = layout_of(ent.key, settings)
         for day in window.days():
-            path = landing.delivery_path(settings.landing_dir, ent, day, pattern)
+            path = landing.delivery_path(settings.landing_dir, ent, day, layout.file)
             item: dict[str, Any] = {"entity": ent.key, "day": day.isoformat(), "name": path.name}
             if path.exists():
                 sha = landing.sha256_of(path)
-                archived = landing.archive_file(path, settings.archive_dir, source, day, sha)
+                archived = landing.archive_file(path, settings.archive_dir, source, day, sha,
+                                                several_days=layout.split_by is not None)
                 item.update(status="delivered", file=str(archived), sha256=sha)
             else:
                 item.update(status="missing")
@@ -140,8 +142,11 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
     layout = layout_of(entity_key, settings)
     deliveries = [Delivered(Path(i["file"]), date.fromisoformat(i["day"]), i["sha256"], i["name"])
                   for i in items]
-    rows, unreadable = map_files(layout, deliveries)
-    dropped: dict[int, dict[str, int]] = rows.attrs.get("dropped", {})
+    if layout.split_by:
+        rows, unreadable, dropped = map_split(layout, deliveries, settings.time_zone)
+    else:
+        rows, unreadable = map_files(layout, deliveries)
+        dropped = rows.attrs.get("dropped", {})
     decisions = []
     for index, reason in sorted(unreadable.items()):
         item = items[index]
