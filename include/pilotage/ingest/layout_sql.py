@@ -347,8 +347,3 @@ def _hms(text: str) -> str:
     sign = f"(case when starts_with({text}, '-') then -1 else 1 end)"
     return (f"(case when regexp_full_match({text}, '-?[0-9]+(:[0-9]{{1,2}}){{0,2}}') "
             f"then {sign} * {seconds} end)::double")
-
-
-def compile_select(layout: Layout, csv_columns: list[str] | None = None) -> str:
-    """The SELECT list turning a record (``_root``/``_item`` or CSV row) into canonical columns."""
-    return LayoutCompiler(layout, csv_columns).select_list()
