@@ -68,3 +68,19 @@ def test_the_same_file_read_as_surveys_accounts_for_calls_without_a_score(month_
     accounts = query(settings, "select business_date, delivered_rows, row_count, dropped_rows from raw._load_log "
                                "where entity = 'crm__surveys' order by 1")
     assert accounts == [(date(2026, 10, 1), 3, 2, 1), (date(2026, 10, 2), 3, 1, 2), (date(2026, 10, 3), 1, 1, 0)]
+
+
+def test_the_reports_answered_flag_reaches_fct_contacts_without_an_answer_timestamp(month_settings):
+    from pilotage.transform import dbt_build
+
+    settings = month_settings
+    _ingest(settings, "acd", date(2026, 10, 1), date(2026, 10, 4))
+    dbt_build(settings, Window.half_open(date(2026, 10, 1), date(2026, 10, 4)),
+              extra_args=["--select", "+fct_contacts", "--indirect-selection", "cautious"])
+    per_day = query(settings, "select business_date, count(*), count(*) filter (is_answered), "
+                              "count(*) filter (is_abandoned), sum(handle_seconds) from marts.fct_contacts "
+                              "group by 1 order by 1")
+    # Répondu Y/N decides; handle = talk + wrap of the answered calls
+    assert per_day == [(date(2026, 10, 1), 3, 2, 1, 250 + 30 + 750 + 45),
+                       (date(2026, 10, 2), 3, 2, 1, 365 + 20 + 120 + 15),
+                       (date(2026, 10, 3), 1, 1, 0, 480 + 60)]

@@ -89,3 +89,17 @@ def test_check_finds_a_users_layout_by_name_and_blocks_a_timestamp_that_is_never
     out = capsys.readouterr().out
     assert "BLOCKING rule 'initiated_at is required' [initiated_at_required]" in out
     assert "the file would be QUARANTINED" in out
+
+
+def test_rules_lists_rule_ids_with_this_centers_severities(tmp_path, monkeypatch, capsys):
+    rules = tmp_path / "rules.yml"
+    rules.write_text("acd__contacts:\n  connected_to_agent_at_not_before_enqueued_at: {severity: reject_rows, "
+                     "max_rows: 2}\n  duplicate_key: warning\n")
+    monkeypatch.setenv("PILOTAGE_RULES", str(rules))
+    assert main(["mapping", "rules", "hosted_pbx__queue_call_log"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "reject_rows (max_rows 2)" in lines["connected_to_agent_at_not_before_enqueued_at"]
+    assert " warning " in lines["duplicate_key"] and " blocking " in lines["values_parse"]
+    rules.write_text("acd__contacts:\n  no_such_rule: warning\n")
+    assert main(["mapping", "rules", "hosted_pbx__queue_call_log"]) == 2
+    assert "no rule ['no_such_rule']" in capsys.readouterr().err

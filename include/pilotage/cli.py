@@ -220,6 +220,30 @@ def cmd_mapping_check(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
 
+def cmd_mapping_rules(args: argparse.Namespace, settings: Settings) -> int:
+    """The validation rules of a layout's entity with this center's severities."""
+    from pilotage.ingest.layout_spec import LayoutError
+    from pilotage.ingest.mapping_check import resolve_layout
+    from pilotage.ingest.rules import RulesError, read_rules
+    from pilotage.ingest.validation import suite_document
+
+    try:
+        layout = resolve_layout(args.layout, settings)
+        rules = read_rules(settings.rules_file)
+        doc = suite_document(settings.expectations_dir, layout.entity.key, layout, rules)
+    except (LayoutError, RulesError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{'rule id':50} {'severity':12} rule")
+    for expectation in doc["expectations"]:
+        meta = expectation.get("meta", {})
+        setting = rules.get(layout.entity.key, {}).get(meta.get("id"))
+        severity = meta.get("severity", "blocking") + (f" ({setting.threshold()})" if setting and
+                                                      setting.severity == "reject_rows" else "")
+        print(f"{meta.get('id', expectation['type']):50} {severity:12} {meta.get('rule', '')}")
+    return 0
+
+
 def cmd_mapping_sample(args: argparse.Namespace, settings: Settings) -> int:
     """Write a vendor-layout sample file of one generated day."""
     import tempfile
@@ -343,6 +367,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--day", type=_date, default=date(2026, 1, 1),
                        help="business day to stamp on the rows (default 2026-01-01)")
     check.set_defaults(func=cmd_mapping_check)
+    mrules = msub.add_parser("rules", help="the validation rules of a layout's entity, with their ids "
+                             "and this center's severities (PILOTAGE_RULES)")
+    mrules.add_argument("layout", help="vendor layout name, entity key, or path to a YAML mapping")
+    mrules.set_defaults(func=cmd_mapping_rules)
     sample = msub.add_parser("sample", help="write one generated day in a vendor layout")
     sample.add_argument("layout", help="vendor layout name (see 'mapping list')")
     sample.add_argument("--day", type=_date, required=True, help="the day (YYYY-MM-DD)")

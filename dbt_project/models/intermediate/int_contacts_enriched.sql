@@ -62,9 +62,11 @@ contacts_booked as (
         -- agent; flow-out = queued, never connected, and the interaction went on in a later leg
         -- (queue transfer or callback request); abandoned = queued, never connected, no later leg
         enqueued_at is not null as is_offered,
-        enqueued_at is not null and connected_to_agent_at is not null as is_answered,
-        enqueued_at is not null and connected_to_agent_at is null
-            and later_legs.first_leg_contact_id is null as is_abandoned,
+        -- (an export with no answer timestamp says it in `outcome`, which then decides)
+        enqueued_at is not null
+            and coalesce(outcome = 'answered', connected_to_agent_at is not null) as is_answered,
+        enqueued_at is not null and coalesce(outcome = 'abandoned', connected_to_agent_at is null
+            and later_legs.first_leg_contact_id is null) as is_abandoned,
         enqueued_at is not null and connected_to_agent_at is null
             and later_legs.first_leg_contact_id is not null as is_flow_out,
         enqueued_at is not null and connected_to_agent_at is null
