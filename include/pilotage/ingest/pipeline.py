@@ -117,6 +117,8 @@ def _rejected_frame(entity_key: str, rows, rejected: dict[tuple[int, int], list[
     """The rows a reject_rows rule kept out, as ``raw._rejected_rows`` lines."""
     import pandas as pd
 
+    if not rejected:
+        return pd.Series(False, index=rows.index), pd.DataFrame()
     keys = list(zip(rows["_delivery"].astype(int), rows["_row_number"].astype(int), strict=True))
     mask = pd.Series([k in rejected for k in keys], index=rows.index)
     bad = rows[mask]
