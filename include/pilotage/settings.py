@@ -41,6 +41,7 @@ PATH_KEYS = (
     "PILOTAGE_EXPECTATIONS_DIR",
     "PILOTAGE_PACKS_DIR",
     "PILOTAGE_LAYOUTS_DIR",
+    "PILOTAGE_RULES",
 )
 # Settings an Airflow Variable may override. Not the time zone: the DAGs' schedules use it at
 # parse time, where reading Variables is banned, so it comes from the environment only.
@@ -74,6 +75,7 @@ class Settings:
     packs_dir: Path
     airflow_home: Path
     layouts_dir: Path | None = None  # the user's layouts folder, searched before the shipped one
+    rules_file: Path | None = None  # PILOTAGE_RULES: the center's rule severities (YAML)
     layouts: str = ""  # PILOTAGE_LAYOUTS: entity -> vendor layout, JSON or key=name,key=name
     drop: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # PILOTAGE_DROP_*
     time_zone: str = DEFAULT_TIME_ZONE
@@ -101,6 +103,7 @@ class Settings:
 
         data = path("PILOTAGE_DATA_DIR", PROJECT_ROOT / "data")
         layouts_dir = values.get("PILOTAGE_LAYOUTS_DIR")
+        rules_file = values.get("PILOTAGE_RULES")
         return cls(
             data_dir=data,
             landing_dir=path("PILOTAGE_LANDING_DIR", data / "landing"),
@@ -112,6 +115,7 @@ class Settings:
             packs_dir=path("PILOTAGE_PACKS_DIR", data / "packs"),
             airflow_home=path("AIRFLOW_HOME", PROJECT_ROOT / ".airflow"),
             layouts_dir=Path(layouts_dir).expanduser().resolve() if layouts_dir else None,
+            rules_file=Path(rules_file).expanduser().resolve() if rules_file else None,
             layouts=values.get(LAYOUTS_ENV, "").strip(),
             drop=MappingProxyType({key: values[key] for key in DROP_KEYS if key in values}),
             time_zone=center_time_zone(values),

@@ -1,7 +1,8 @@
 """Find each day's delivered export in the landing folder and archive it, keyed by content hash.
 
 The archive is append-only: every delivered version of a file is kept under
-``<archive>/<source>/<YYYY>/<MM>/<DD>/<sha256[:16]>__<name>``, so raw files are never lost and a
+``<archive>/<source>/<YYYY>/<MM>/<DD>/<sha256[:16]>__<name>`` (files of several days under
+``<archive>/<source>/several_days/``), so raw files are never lost and a
 re-delivered file is recognized by its hash.
 """
 
@@ -16,8 +17,21 @@ from pathlib import Path
 from pilotage.ingest.contracts import Entity
 
 
-def delivery_path(landing_dir: Path, ent: Entity, day: date) -> Path:
-    return landing_dir / ent.source / ent.file_glob.format(yyyymmdd=day.strftime("%Y%m%d"))
+def file_name(pattern: str, day: date) -> str:
+    """A file name pattern (``{yyyymmdd}``, ``{yymmdd}``, ``{yyyy}``, ``{mm}``, ``{dd}``) for a day."""
+    return pattern.format(yyyymmdd=day.strftime("%Y%m%d"), yymmdd=day.strftime("%y%m%d"),
+                          yyyy=day.strftime("%Y"), mm=day.strftime("%m"), dd=day.strftime("%d"))
+
+
+def delivery_path(landing_dir: Path, ent: Entity, day: date, pattern: str | None = None) -> Path:
+    """The day's file of an entity: named as the layout's ``file`` pattern says if it is there,
+    else as the contract names it (what the file drop and the generator write)."""
+    default = landing_dir / ent.source / file_name(ent.file_glob, day)
+    if pattern:
+        named = landing_dir / ent.source / file_name(pattern, day)
+        if named.exists() or not default.exists():
+            return named
+    return default
 
 
 def refusal(path: Path, landing_dir: Path) -> str | None:
@@ -51,9 +65,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def archive_file(path: Path, archive_dir: Path, source: str, day: date, sha: str) -> Path:
-    """Copy a delivered file into the archive once (atomic rename); return its archived path."""
-    target = archive_dir / source / day.strftime("%Y/%m/%d") / f"{sha[:16]}__{path.name}"
+def archive_file(path: Path, archive_dir: Path, source: str, day: date, sha: str, *,
+                 several_days: bool = False) -> Path:
+    """Copy a delivered file into the archive once (atomic rename); return its archived path.
+    A file of several days is archived once, under ``<source>/several_days/``."""
+    folder = "several_days" if several_days else day.strftime("%Y/%m/%d")
+    target = archive_dir / source / folder / f"{sha[:16]}__{path.name}"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + f".tmp{os.getpid()}")

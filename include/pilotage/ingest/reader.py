@@ -205,9 +205,11 @@ def _many_from_clause(layout: Layout, paths: list[str]) -> str:
 def map_files(layout: Layout, deliveries: list[Delivered]) -> tuple[pd.DataFrame, dict[int, str]]:
     """Parse many delivered files of one entity in a single DuckDB query (the fast path for a
     window of days). Returns the kept rows with ``_delivery`` (index into ``deliveries``) and the
-    files that could not be read, as {index: reason}. An empty JSON Lines file is a day with no
+    files that could not be read, as {index: reason}; ``rows.attrs["dropped"]`` counts the
+    records each file's drop rules removed, as {index: {rule: count}}. An empty JSON Lines file is a day with no
     rows. When the batch query fails, every file is read alone so the bad one is named."""
     errors: dict[int, str] = {}
+    dropped: dict[int, dict[str, int]] = {}  # delivery index -> drop rule -> records
     frames: list[pd.DataFrame] = []
     tmp_dir = tempfile.mkdtemp(prefix="pilotage-read-")
     con = duckdb.connect()
@@ -257,9 +259,11 @@ def map_files(layout: Layout, deliveries: list[Delivered]) -> tuple[pd.DataFrame
                 exclude = ", ".join([DROP_COLUMN, *hidden])
                 frames.append(con.execute(f"select * exclude ({exclude}) from _mapped "
                                           f"where {DROP_COLUMN} is null order by _delivery, _row_number").df())
-                for rule, count in con.execute(f"select {DROP_COLUMN}, count(*) from _mapped where "
-                                               f"{DROP_COLUMN} is not null group by 1 order by 1").fetchall():
-                    log.info("dropped %d record(s) by rule %r", count, rule)
+                for index, rule, count in con.execute(
+                        f"select _delivery, {DROP_COLUMN}, count(*) from _mapped where "
+                        f"{DROP_COLUMN} is not null group by all order by all").fetchall():
+                    dropped.setdefault(int(index), {})[rule] = int(count)
+                    log.info("%s: dropped %d record(s) by rule %r", deliveries[index].source_name, count, rule)
                 readable = {}
             except duckdb.Error:
                 pass  # fall back to one file at a time, below, to name the file that breaks
@@ -269,6 +273,8 @@ def map_files(layout: Layout, deliveries: list[Delivered]) -> tuple[pd.DataFrame
             except LayoutError as exc:
                 errors[index] = str(exc)
                 continue
+            if frame.attrs.get("dropped"):
+                dropped[index] = dict(frame.attrs["dropped"])
             frames.append(frame.assign(_delivery=index))
     finally:
         con.close()
@@ -277,6 +283,7 @@ def map_files(layout: Layout, deliveries: list[Delivered]) -> tuple[pd.DataFrame
         os.rmdir(tmp_dir)
     frames = [f for f in frames if not f.empty]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    rows.attrs["dropped"] = dropped
     return rows, errors
 
 

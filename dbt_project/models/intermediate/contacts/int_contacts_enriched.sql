@@ -69,9 +69,14 @@ contacts_booked as (
         -- agent; flow-out = queued, never connected, and the interaction went on in a later leg
         -- (queue transfer or callback request); abandoned = queued, never connected, no later leg
         contacts.enqueued_at is not null as is_offered,
-        contacts.enqueued_at is not null and contacts.connected_to_agent_at is not null as is_answered,
-        contacts.enqueued_at is not null and contacts.connected_to_agent_at is null
-        and later_legs.first_leg_contact_id is null as is_abandoned,
+        -- (an export with no answer timestamp says it in `outcome`, which then decides)
+        contacts.enqueued_at is not null
+        and coalesce(contacts.outcome = 'answered', contacts.connected_to_agent_at is not null) as is_answered,
+        contacts.enqueued_at is not null
+        and coalesce(
+            contacts.outcome = 'abandoned',
+            contacts.connected_to_agent_at is null and later_legs.first_leg_contact_id is null
+        ) as is_abandoned,
         contacts.enqueued_at is not null and contacts.connected_to_agent_at is null
         and later_legs.first_leg_contact_id is not null as is_flow_out,
         contacts.enqueued_at is not null and contacts.connected_to_agent_at is null
