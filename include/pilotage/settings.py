@@ -42,9 +42,18 @@ PATH_KEYS = (
     "PILOTAGE_PACKS_DIR",
     "PILOTAGE_LAYOUTS_DIR",
 )
+GATE_KEYS = (
+    "PILOTAGE_SHRINK_RATIO",
+    "PILOTAGE_LANDING_COMPLETE",
+    "PILOTAGE_LANDING_SETTLE_SECONDS",
+    "PILOTAGE_LANDING_MARKER_SUFFIX",
+    "PILOTAGE_VOLUME_DAYS",
+    "PILOTAGE_VOLUME_HIGH",
+    "PILOTAGE_VOLUME_LOW",
+)
 # Settings an Airflow Variable may override. Not the time zone: the DAGs' schedules use it at
 # parse time, where reading Variables is banned, so it comes from the environment only.
-VARIABLES = tuple(key.lower() for key in (*PATH_KEYS, LAYOUTS_ENV, *DROP_KEYS))
+VARIABLES = tuple(key.lower() for key in (*PATH_KEYS, LAYOUTS_ENV, *DROP_KEYS, *GATE_KEYS))
 
 
 def center_time_zone(env: Mapping[str, str] | None = None) -> str:
@@ -58,6 +67,39 @@ def _merged(env: Mapping[str, str], overrides: Mapping[str, str | None]) -> dict
     values = {key: value for key, value in env.items() if value}
     values.update({key.upper(): value for key, value in overrides.items() if value})
     return values
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Delivery gates (``PILOTAGE_<NAME>``): when a landing file is complete, when a delivery
+    that shrinks a loaded day is held back as suspect, when a day's volume is anomalous."""
+
+    shrink_ratio: float = 0.5  # a delivery below this share of the loaded rows is suspect
+    landing_complete: str = "stable"  # stable (size+mtime settle) | marker (<name><suffix>)
+    landing_settle_seconds: float = 5.0
+    landing_marker_suffix: str = ".done"
+    volume_days: int = 28  # trailing days whose same-weekday loaded counts make the median
+    volume_high: float = 3.0  # warn above this multiple of the median
+    volume_low: float = 1 / 3  # warn below this share of the median
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str]) -> Gates:
+        """Gates from upper-case ``PILOTAGE_*`` values; a malformed number names its setting."""
+        kwargs: dict[str, Any] = {}
+        for name, kind in (("shrink_ratio", float), ("landing_settle_seconds", float),
+                           ("volume_days", int), ("volume_high", float), ("volume_low", float),
+                           ("landing_complete", str), ("landing_marker_suffix", str)):
+            key = f"PILOTAGE_{name.upper()}"
+            if values.get(key, "").strip():
+                try:
+                    kwargs[name] = kind(values[key].strip())
+                except ValueError:
+                    raise ValueError(f"{key}: not a {kind.__name__}: {values[key]!r}") from None
+        gates = cls(**kwargs)
+        if gates.landing_complete not in ("stable", "marker"):
+            raise ValueError(f"PILOTAGE_LANDING_COMPLETE must be 'stable' or 'marker', "
+                             f"got {gates.landing_complete!r}")
+        return gates
 
 
 @dataclass(frozen=True)
@@ -77,6 +119,7 @@ class Settings:
     layouts: str = ""  # PILOTAGE_LAYOUTS: entity -> vendor layout, JSON or key=name,key=name
     drop: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # PILOTAGE_DROP_*
     time_zone: str = DEFAULT_TIME_ZONE
+    gates: Gates = field(default_factory=Gates)
     # conn id -> the Connection's fields (conn_type, host, login, password, port, extra), given
     # by the caller that can read Connections (``dag_defaults.airflow_connections``); secrets
     connections: Mapping[str, Mapping[str, Any]] = field(
@@ -111,6 +154,7 @@ class Settings:
             layouts=values.get(LAYOUTS_ENV, "").strip(),
             drop=MappingProxyType({key: values[key] for key in DROP_KEYS if key in values}),
             time_zone=center_time_zone(values),
+            gates=Gates.from_values(values),
             connections=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in (connections or {}).items()}),
         )
 

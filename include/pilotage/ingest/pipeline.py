@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pilotage.ingest import landing, loader
+from pilotage.ingest import gates, landing, loader
 from pilotage.ingest.contracts import entities_of
 from pilotage.ingest.layout_lookup import layout_of
 from pilotage.ingest.raw_schema import ensure_raw_schema
@@ -49,14 +51,22 @@ def _empty_rows(entity_key: str):
     return pd.DataFrame({c: pd.Series(dtype="object") for c in entity(entity_key).all_columns})
 
 
-def land(source: str, window: Window, settings: Settings) -> list[dict[str, Any]]:
-    """Archive each entity's delivered file for every day of the window; note missing days."""
+def land(source: str, window: Window, settings: Settings,
+         sleep: Callable[[float], None] = time.sleep) -> list[dict[str, Any]]:
+    """Archive each entity's complete delivered file for every day of the window; note missing
+    days and files still being written (left for a later run)."""
     manifest = []
+    names = [landing.delivery_path(settings.landing_dir, e, d).name
+             for e in entities_of(source) for d in window.days()]
+    unfinished = landing.unfinished(settings.landing_dir / source, names, settings.gates, sleep)
     for ent in entities_of(source):
         for day in window.days():
             path = landing.delivery_path(settings.landing_dir, ent, day)
             item: dict[str, Any] = {"entity": ent.key, "day": day.isoformat(), "name": path.name}
-            if path.exists():
+            if path.name in unfinished:
+                item.update(status="missing", reason=f"{path.name} is not complete yet: "
+                                                     f"{unfinished[path.name]}")
+            elif path.exists():
                 sha = landing.sha256_of(path)
                 archived = landing.archive_file(path, settings.archive_dir, source, day, sha)
                 item.update(status="delivered", file=str(archived), sha256=sha)
@@ -79,14 +89,19 @@ def _quarantine(settings: Settings, source: str, item: dict[str, Any], reason: s
     log.error("QUARANTINED %s (%s, %s): %s", item["name"], item["entity"], item["day"], reason)
 
 
-def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
-    """Decide for every entity/day: ``load``, ``skip`` (same file already loaded), ``quarantine``
-    or ``missing``. Bad files are copied to the quarantine folder with the reason."""
+def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
+             accept: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Decide for every entity/day: ``load``, ``skip`` (same file already loaded), ``quarantine``,
+    ``suspect`` (shrinks a loaded day; ``accept``: ``"<entity>:<day>"`` confirmed by the operator
+    for this run) or ``missing``. Bad files are copied to the quarantine folder with the reason."""
+    accept_conf = gates.parse_accept(accept)
     with writer_lock(settings.warehouse_path):
         con = connect(settings.warehouse_path)
         try:
             ensure_raw_schema(con)
             loaded = {e.key: loader.loaded_hashes(con, e.key) for e in entities_of(source)}
+            counts = {e.key: gates.loaded_counts(con, e.key) for e in entities_of(source)}
+            accepted = gates.confirmed(con)
         finally:
             con.close()
 
@@ -103,6 +118,7 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) ->
 
     for entity_key, items in by_entity.items():
         decisions.extend(_validate_entity(source, entity_key, items, settings))
+    decisions = gates.apply(decisions, counts, accepted, accept_conf, settings.gates, settings.time_zone)
     counts: dict[str, int] = {}
     for d in decisions:
         counts[d["action"]] = counts.get(d["action"], 0) + 1
@@ -128,7 +144,7 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
         decisions.append({**item, "action": "quarantine", "message": text})
     readable = [i for i in range(len(items)) if i not in unreadable]
     verdicts = run_suite(entity_key, deliveries, readable, rows, settings.expectations_dir,
-                         settings.dbt_project_dir / "seeds")
+                         settings.dbt_project_dir / "seeds", settings.time_zone)
     accepted = [i for i in readable if verdicts[i].accepted]
     counts = rows.groupby("_delivery").size().to_dict() if not rows.empty else {}
     cache = None
@@ -155,7 +171,7 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
 
 def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> dict[str, int]:
     """Apply the decisions in the warehouse: one transaction per entity, a day replaces itself."""
-    summary = {"loaded_days": 0, "rows": 0, "quarantined": 0, "missing": 0, "unchanged": 0}
+    summary = {"loaded_days": 0, "rows": 0, "quarantined": 0, "suspect": 0, "missing": 0, "unchanged": 0}
     with writer_lock(settings.warehouse_path):
         con = connect(settings.warehouse_path)
         try:
@@ -176,14 +192,15 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
                     summary["loaded_days"] += len(to_load)
                 for d in mine:
                     day = date.fromisoformat(d["day"])
-                    if d["action"] == "quarantine":
-                        loader.record(con, ent.key, day, status="quarantined", source_file=d["name"],
+                    if d["action"] in ("quarantine", "suspect"):
+                        status = "quarantined" if d["action"] == "quarantine" else "suspect"
+                        loader.record(con, ent.key, day, status=status, source_file=d["name"],
                                       file_sha256=d["sha256"], message=d["message"])
-                        summary["quarantined"] += 1
+                        summary[status] += 1
                     elif d["action"] == "missing":
                         if day not in already:
                             loader.record(con, ent.key, day, status="missing",
-                                          message=f"no {d['name']} in the landing folder")
+                                          message=d.get("reason") or f"no {d['name']} in the landing folder")
                         summary["missing"] += 1
                     elif d["action"] == "skip":
                         summary["unchanged"] += 1
