@@ -15,6 +15,7 @@ from conftest import ctr, query, write_jsonl
 from pilotage import cli
 from pilotage.generator import generate
 from pilotage.ingest import pipeline
+from pilotage.transform import dbt_build
 from pilotage.window import Window
 
 pytestmark = pytest.mark.integration
@@ -61,6 +62,11 @@ def test_an_empty_redelivery_of_a_loaded_day_is_suspect_until_accepted(generated
     assert cli.main(["status"]) == 0
     out = capsys.readouterr().out
     assert "Suspect deliveries" in out and "pilotage accept acd__contacts 2026-10-05" in out
+    # the packs' cover reads the load log through this mart: the status passes its tests
+    dbt_build(settings, Window(first=MON, last=MON),
+              ["--select", "stg_pipeline__load_log", "mart_pipeline_load_status"])
+    assert query(settings, "select load_status, message from marts.mart_pipeline_load_status "
+                           "where feed_id = 'acd__contacts'")[0] == ("suspect", message)
 
     assert cli.main(["accept", "acd__contacts", "2026-10-05"]) == 0
     assert cli.main(["accept", "acd__agent_intervals", "2026-10-05"]) == 1  # not suspect
@@ -179,24 +185,24 @@ def test_a_volume_anomaly_warns_against_the_same_weekday_median(settings, capsys
     days = [MON - timedelta(days=k) for k in (21, 14, 7)]
     for day in days:
         write_jsonl(settings.landing_dir / "acd" / f"contacts_{day:%Y%m%d}.jsonl",
-                    [ctr(f"{day}-{i}", f"{day}T08:{i:02d}:00") for i in range(10)])
+                    [ctr(f"{day}-{i}", f"{day}T08:{i:02d}:00") for i in range(60)])
     write_jsonl(settings.landing_dir / "acd" / "contacts_20261005.jsonl",
-                [ctr(f"big-{i}", f"2026-10-05T09:{i // 60:02d}:{i % 60:02d}") for i in range(100)])
+                [ctr(f"big-{i}", f"2026-10-05T{9 + i // 60:02d}:{i % 60:02d}:00") for i in range(600)])
     tue = MON + timedelta(days=1)
     write_jsonl(settings.landing_dir / "acd" / f"contacts_{tue:%Y%m%d}.jsonl",
                 [ctr("t1", "2026-10-06T08:00:00")])
     _run(settings, "acd", days[0], tue)  # one pass over the history: the batch is the history
     status, rows, message = _log(settings, "acd__contacts", MON)
-    assert (status, rows) == ("loaded", 100) and "volume: 100 row(s) is 10x the median (10)" in message
+    assert (status, rows) == ("loaded", 600) and "volume: 600 row(s) is 10x the median (60)" in message
     assert _log(settings, "acd__contacts", days[-1])[2] is None
     assert _log(settings, "acd__contacts", tue)[2] is None  # no Tuesday history: no judgement
     small = MON + timedelta(days=7)
     write_jsonl(settings.landing_dir / "acd" / f"contacts_{small:%Y%m%d}.jsonl",
-                [ctr("s1", f"{small}T08:00:00")])
+                [ctr(f"s{i}", f"{small}T08:0{i}:00") for i in range(6)])
     _run(settings, "acd", small)
-    assert "volume: 1 row(s) is 0.1x the median (10)" in _log(settings, "acd__contacts", small)[2]
+    assert "volume: 6 row(s) is 0.1x the median (60)" in _log(settings, "acd__contacts", small)[2]
     assert cli.main(["status"]) == 0
-    assert "volume: 1 row(s)" in capsys.readouterr().out
+    assert "volume: 6 row(s)" in capsys.readouterr().out
 
 
 def test_a_csv_in_the_wrong_encoding_is_quarantined_and_the_other_files_go_on(generated):

@@ -50,6 +50,7 @@ GATE_KEYS = (
     "PILOTAGE_VOLUME_DAYS",
     "PILOTAGE_VOLUME_HIGH",
     "PILOTAGE_VOLUME_LOW",
+    "PILOTAGE_VOLUME_MIN_ROWS",
 )
 # Settings an Airflow Variable may override. Not the time zone: the DAGs' schedules use it at
 # parse time, where reading Variables is banned, so it comes from the environment only.
@@ -81,6 +82,7 @@ class Gates:
     volume_days: int = 28  # trailing days whose same-weekday loaded counts make the median
     volume_high: float = 3.0  # warn above this multiple of the median
     volume_low: float = 1 / 3  # warn below this share of the median
+    volume_min_rows: int = 50  # no judgement while both the day and the median are below this
 
     @classmethod
     def from_values(cls, values: Mapping[str, str]) -> Gates:
@@ -88,6 +90,7 @@ class Gates:
         kwargs: dict[str, Any] = {}
         for name, kind in (("shrink_ratio", float), ("landing_settle_seconds", float),
                            ("volume_days", int), ("volume_high", float), ("volume_low", float),
+                           ("volume_min_rows", int),
                            ("landing_complete", str), ("landing_marker_suffix", str)):
             key = f"PILOTAGE_{name.upper()}"
             if values.get(key, "").strip():
