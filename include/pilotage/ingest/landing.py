@@ -49,7 +49,6 @@ def unfinished(folder: Path, names: list[str], gates: Gates,
     ``extract.filedrop.incomplete_files``: ``.done``-style marker, or size and modification time
     settled over ``gates.landing_settle_seconds``; same clock, so old files need no wait)."""
     import fsspec
-
     from pilotage.extract.filedrop import incomplete_files
 
     if not folder.is_dir():

@@ -1,8 +1,9 @@
 """The ingestion steps of the daily DAG, one function per task, each keyed by a window of days.
 
 ``land`` -> ``validate`` -> ``load`` per source system. They exchange small JSON-able lists (XCom)
-and never read the clock: the window comes from the DAG run's data interval, so re-running a
-window gives the same warehouse. Parsed rows of an accepted file are cached as Parquet under
+and never read the clock for what they load: the window comes from the DAG run's data interval,
+so re-running a window gives the same warehouse (``land`` only compares a file's modification
+time with now, to leave a file still being written for a later run). Parsed rows of an accepted file are cached as Parquet under
 ``<data>/parsed/`` keyed by the file's hash, so ``load`` does not parse twice.
 """
 
@@ -100,7 +101,7 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
         try:
             ensure_raw_schema(con)
             loaded = {e.key: loader.loaded_hashes(con, e.key) for e in entities_of(source)}
-            counts = {e.key: gates.loaded_counts(con, e.key) for e in entities_of(source)}
+            loaded_rows = {e.key: gates.loaded_counts(con, e.key) for e in entities_of(source)}
             accepted = gates.confirmed(con)
         finally:
             con.close()
@@ -118,7 +119,8 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
 
     for entity_key, items in by_entity.items():
         decisions.extend(_validate_entity(source, entity_key, items, settings))
-    decisions = gates.apply(decisions, counts, accepted, accept_conf, settings.gates, settings.time_zone)
+    decisions = gates.apply(decisions, loaded_rows, accepted, accept_conf, settings.gates,
+                            settings.time_zone)
     counts: dict[str, int] = {}
     for d in decisions:
         counts[d["action"]] = counts.get(d["action"], 0) + 1
