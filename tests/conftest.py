@@ -38,6 +38,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings whose every folder lives under tmp_path (env vars set for child processes too)."""
     data = tmp_path / "data"
     monkeypatch.setenv("PILOTAGE_DATA_DIR", str(data))
+    monkeypatch.setenv("PILOTAGE_LANDING_SETTLE_SECONDS", "0")  # files written by the test are complete
     for var in ("PILOTAGE_LANDING_DIR", "PILOTAGE_ARCHIVE_DIR", "PILOTAGE_QUARANTINE_DIR",
                 "PILOTAGE_WAREHOUSE"):
         monkeypatch.delenv(var, raising=False)

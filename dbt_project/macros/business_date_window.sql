@@ -37,3 +37,13 @@
     {%- endif -%}
     {{ return([parsed[0].isoformat(), parsed[1].isoformat()]) }}
 {%- endmacro %}
+
+{#- Pre-hook of the incremental marts (dbt_project.yml): with a window, delete its business dates
+    first. delete+insert alone only replaces the dates present in the new rows, so a day whose
+    source became empty (an accepted empty re-delivery) would keep its old rows. -#}
+{% macro clear_window_days(column='business_date') -%}
+    {%- set bounds = pilotage.business_date_bounds() -%}
+    {%- if bounds is not none and config.get('materialized') == 'incremental' and is_incremental() -%}
+        delete from {{ this }} where {{ pilotage.business_date_window(column) }}
+    {%- endif -%}
+{%- endmacro %}

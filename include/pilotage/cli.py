@@ -107,6 +107,56 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         print("\nRows rejected by a reject_rows rule (raw._rejected_rows), most recent days:")
         for day, entity_key, rules, n in rejected:
             print(f"  {day} {entity_key} {n} row(s): {rules}")
+    _print_gates(settings, args.limit)
+    return 0
+
+
+def _print_gates(settings: Settings, limit: int) -> None:
+    """Suspect deliveries (and how to accept them) and loaded days with gate warnings."""
+    from pilotage.warehouse import connect
+
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        suspect = con.execute("select business_date, entity, message from raw._load_log where "
+                              "status = 'suspect' order by business_date desc, entity").fetchall()
+        warned = con.execute(
+            "select business_date, entity, message from raw._load_log where status = 'loaded' and "
+            "(message like '%volume: %' or message like '%offsets: %') "
+            "order by business_date desc, entity limit ?", [limit]).fetchall()
+    finally:
+        con.close()
+    if suspect:
+        print("\nSuspect deliveries held back (the day keeps its loaded rows):")
+        for day, entity_key, message in suspect:
+            print(f"  {day} {entity_key}: {message}")
+            print(f"      accept: pilotage accept {entity_key} {day}   (or DAG run conf "
+                  f'{{"accept": ["{entity_key}:{day}"]}}), then re-run {day}')
+    if warned:
+        print("\nLoaded days with volume or time-zone offset warnings:")
+        for day, entity_key, message in warned:
+            print(f"  {day} {entity_key}: {message}")
+
+
+def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
+    """Confirm a suspect delivery: the next run covering that day loads it."""
+    from datetime import UTC, datetime
+
+    from pilotage.ingest.gates import accept
+    from pilotage.ingest.raw_schema import ensure_raw_schema
+    from pilotage.warehouse import connect, writer_lock
+
+    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
+        con = connect(settings.warehouse_path)
+        try:
+            ensure_raw_schema(con)
+            name = accept(con, args.entity, args.day, datetime.now(UTC))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            con.close()
+    print(f"accepted {name} for {args.entity} {args.day}; it loads on the next run covering that "
+          f"day: pilotage run --from {args.day}")
     return 0
 
 
@@ -376,9 +426,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="list committees, providers and the latest complete periods, then exit")
     pack.set_defaults(func=cmd_pack)
 
-    status = sub.add_parser("status", help="what is loaded, missing or quarantined")
+    status = sub.add_parser("status", help="what is loaded, missing, quarantined or suspect")
     status.add_argument("--limit", type=int, default=20, help="problem lines to show (default 20)")
     status.set_defaults(func=cmd_status)
+
+    acc = sub.add_parser("accept", help="confirm a suspect delivery (one that empties or shrinks a "
+                         "loaded day): the next run covering the day loads it")
+    acc.add_argument("entity", help="entity key, e.g. acd__contacts (see `pilotage status`)")
+    acc.add_argument("day", type=_date, help="business day (YYYY-MM-DD)")
+    acc.set_defaults(func=cmd_accept)
 
     mapping = sub.add_parser("mapping", help="vendor layout mappings: list them, check one against a "
                              "sample file, write a sample file")

@@ -3,7 +3,8 @@
 The archive is append-only: every delivered version of a file is kept under
 ``<archive>/<source>/<YYYY>/<MM>/<DD>/<sha256[:16]>__<name>`` (files of several days under
 ``<archive>/<source>/several_days/``), so raw files are never lost and a
-re-delivered file is recognized by its hash.
+re-delivered file is recognized by its hash. A file is taken only once complete
+(:func:`unfinished`): the completeness test of the file-drop pickup, on the landing folder.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from pilotage.ingest.contracts import Entity
+from pilotage.settings import Gates
 
 
 def file_name(pattern: str, day: date) -> str:
@@ -77,3 +81,20 @@ def archive_file(path: Path, archive_dir: Path, source: str, day: date, sha: str
         shutil.copyfile(path, tmp)
         os.replace(tmp, target)
     return target
+
+
+def unfinished(folder: Path, names: list[str], gates: Gates,
+               sleep: Callable[[float], None] = time.sleep) -> dict[str, str]:
+    """Landing files of ``folder`` among ``names`` still being written -> why (see
+    ``extract.filedrop.incomplete_files``: ``.done``-style marker, or size and modification time
+    settled over ``gates.landing_settle_seconds``; same clock, so old files need no wait)."""
+    import fsspec
+    from pilotage.extract.filedrop import incomplete_files
+
+    if not folder.is_dir():
+        return {}
+    fs = fsspec.filesystem("file")
+    listing = {Path(i["name"]).name: i for i in fs.ls(str(folder), detail=True)}
+    return incomplete_files(fs, str(folder), listing, names, complete=gates.landing_complete,
+                            settle_seconds=gates.landing_settle_seconds,
+                            marker_suffix=gates.landing_marker_suffix, sleep=sleep, now=time.time())

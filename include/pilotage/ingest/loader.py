@@ -30,8 +30,8 @@ def replace_days(con: duckdb.DuckDBPyConnection, ent: Entity, parquet_files: lis
     before = con.execute(f"select count(*) from {ent.table}").fetchone()[0]
     con.execute(
         f"insert into {ent.table} ({quoted}) select {casts} "
-        f"from read_parquet(?, union_by_name = true)",
-        [parquet_files],
+        f"from read_parquet(?, union_by_name = true) where _business_date = any(?::date[])",
+        [parquet_files, days],  # only the given days: a held-back file's rows share the cache
     )
     return con.execute(f"select count(*) from {ent.table}").fetchone()[0] - before
 

@@ -1,9 +1,11 @@
 """The ingestion steps of the daily DAG, one function per task, each keyed by a window of days.
 
 ``land`` -> ``validate`` -> ``load`` per source system. They exchange small JSON-able lists (XCom)
-and never read the clock: the window comes from the DAG run's data interval, so re-running a
-window gives the same warehouse. Parsed rows of an accepted file are cached as Parquet under
-``<data>/parsed/`` keyed by the file's hash, so ``load`` does not parse twice.
+and never read the clock for what they load: the window comes from the DAG run's data interval,
+so re-running a window gives the same warehouse (``land`` only compares a file's modification
+time with now, to leave a file still being written for a later run). Parsed rows of an
+accepted file are cached as Parquet under ``<data>/parsed/`` keyed by the file's hash, so
+``load`` does not parse twice.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pilotage.ingest import landing, loader
+from pilotage.ingest import gates, landing, loader
 from pilotage.ingest.contracts import entities_of
 from pilotage.ingest.layout_lookup import layout_of
 from pilotage.ingest.multiday import map_split
@@ -50,11 +54,17 @@ def _empty_rows(entity_key: str):
     return pd.DataFrame({c: pd.Series(dtype="object") for c in entity(entity_key).all_columns})
 
 
-def land(source: str, window: Window, settings: Settings) -> list[dict[str, Any]]:
-    """Archive each entity's delivered file for every day of the window; note missing days."""
+def land(source: str, window: Window, settings: Settings,
+         sleep: Callable[[float], None] = time.sleep) -> list[dict[str, Any]]:
+    """Archive each entity's complete delivered file for every day of the window; note missing
+    days and files still being written (left for a later run)."""
     manifest = []
+    layouts = {e.key: layout_of(e.key, settings) for e in entities_of(source)}
+    names = sorted({landing.delivery_path(settings.landing_dir, e, d, layouts[e.key].file).name
+                    for e in entities_of(source) for d in window.days()})
+    unfinished = landing.unfinished(settings.landing_dir / source, names, settings.gates, sleep)
     for ent in entities_of(source):
-        layout = layout_of(ent.key, settings)
+        layout = layouts[ent.key]
         for day in window.days():
             path = landing.delivery_path(settings.landing_dir, ent, day, layout.file)
             item: dict[str, Any] = {"entity": ent.key, "day": day.isoformat(), "name": path.name}
@@ -62,6 +72,9 @@ def land(source: str, window: Window, settings: Settings) -> list[dict[str, Any]
             if refused:
                 item.update(status="refused", message=f"{path.name} ({ent.key}, {day}): {refused}")
                 _write_reason(settings, source, item, item["message"])
+            elif path.name in unfinished:
+                item.update(status="missing", reason=f"{path.name} is not complete yet: "
+                                                     f"{unfinished[path.name]}")
             elif path.exists():
                 sha = landing.sha256_of(path)
                 archived = landing.archive_file(path, settings.archive_dir, source, day, sha,
@@ -90,15 +103,20 @@ def _quarantine(settings: Settings, source: str, item: dict[str, Any], reason: s
         target.write_bytes(Path(item["file"]).read_bytes())
 
 
-def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
+def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
+             accept: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Decide for every entity/day: ``load``, ``skip`` (same file already loaded), ``quarantine``,
-    ``missing`` or ``refused`` (a link or a path leaving the landing folder, never read). Bad
-    files are copied to the quarantine folder with the reason."""
+    ``suspect`` (shrinks a loaded day; ``accept``: ``"<entity>:<day>"`` confirmed by the operator
+    for this run), ``missing`` or ``refused`` (a link or a path leaving the landing folder, never
+    read). Bad files are copied to the quarantine folder with the reason."""
+    accept_conf = gates.parse_accept(accept)
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         con = connect(settings.warehouse_path)
         try:
             ensure_raw_schema(con)
             loaded = {e.key: loader.loaded_hashes(con, e.key) for e in entities_of(source)}
+            loaded_rows = {e.key: gates.loaded_counts(con, e.key) for e in entities_of(source)}
+            accepted = gates.confirmed(con)
         finally:
             con.close()
 
@@ -115,6 +133,8 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings) ->
 
     for entity_key, items in by_entity.items():
         decisions.extend(_validate_entity(source, entity_key, items, settings))
+    decisions = gates.apply(decisions, loaded_rows, accepted, accept_conf, settings.gates,
+                            settings.time_zone)
     counts: dict[str, int] = {}
     for d in decisions:
         counts[d["action"]] = counts.get(d["action"], 0) + 1
@@ -166,7 +186,7 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
         decisions.append({**item, "action": "quarantine", "message": text})
     readable = [i for i in range(len(items)) if i not in unreadable]
     verdicts = run_suite(entity_key, deliveries, readable, rows, settings.expectations_dir,
-                         settings.dbt_project_dir / "seeds", layout=layout,
+                         settings.dbt_project_dir / "seeds", settings.time_zone, layout=layout,
                          rules=read_rules(settings.rules_file))
     accepted = [i for i in readable if verdicts[i].accepted]
     rejected = {(i, row): rules for i in accepted for row, rules in verdicts[i].rejected.items()}
@@ -209,8 +229,8 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
 
 def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> dict[str, int]:
     """Apply the decisions in the warehouse: one transaction per entity, a day replaces itself."""
-    summary = {"loaded_days": 0, "rows": 0, "rejected": 0, "quarantined": 0, "missing": 0,
-               "refused": 0, "unchanged": 0}
+    summary = {"loaded_days": 0, "rows": 0, "rejected": 0, "quarantined": 0, "suspect": 0,
+               "missing": 0, "refused": 0, "unchanged": 0}
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         con = connect(settings.warehouse_path)
         try:
@@ -238,14 +258,15 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
                     summary["loaded_days"] += len(to_load)
                 for d in mine:
                     day = date.fromisoformat(d["day"])
-                    if d["action"] == "quarantine":
-                        loader.record(con, ent.key, day, status="quarantined", source_file=d["name"],
+                    if d["action"] in ("quarantine", "suspect"):
+                        status = "quarantined" if d["action"] == "quarantine" else "suspect"
+                        loader.record(con, ent.key, day, status=status, source_file=d["name"],
                                       file_sha256=d["sha256"], message=d["message"])
-                        summary["quarantined"] += 1
+                        summary[status] += 1
                     elif d["action"] == "missing":
                         if day not in already:
                             loader.record(con, ent.key, day, status="missing",
-                                          message=f"no {d['name']} in the landing folder")
+                                          message=d.get("reason") or f"no {d['name']} in the landing folder")
                         summary["missing"] += 1
                     elif d["action"] == "refused":
                         # recorded as quarantined (what every reader of the log knows); nothing

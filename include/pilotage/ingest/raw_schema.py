@@ -1,22 +1,25 @@
-"""The warehouse's ``raw`` schema: one table per contract entity, the load log and the row
-accounts (rows rejected by a rule, records dropped by a layout rule)."""
+"""The warehouse's ``raw`` schema: one table per contract entity, the load log the row accounts
+(rows rejected by a rule, records dropped by a layout rule) and the operator's acceptances of
+suspect deliveries."""
 
 from __future__ import annotations
 
 import duckdb
 from pilotage.ingest.contracts import ENTITIES
+from pilotage.ingest.gates import ACCEPT_DDL
 
 LOAD_LOG_DDL = """
 create table if not exists raw._load_log (
     entity varchar not null,          -- <source>__<entity>
     business_date date not null,
-    status varchar not null,          -- loaded | quarantined | missing
+    status varchar not null,          -- loaded | quarantined | suspect | missing
     source_file varchar,              -- latest delivered file for that day (null when missing)
     file_sha256 varchar,              -- its content hash
     loaded_sha256 varchar,            -- hash of the file whose rows are in raw now (kept when a
                                       -- later delivery is quarantined)
     row_count integer,                -- rows in raw now for that entity and day
-    message varchar,                  -- why a file was quarantined, or the warnings it raised
+    message varchar,                  -- why a file was quarantined or held back as suspect, or
+                                      -- the warnings it raised (rules, volume, offsets)
     primary key (entity, business_date)
 )
 """
@@ -64,3 +67,4 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"alter table raw._load_log add column if not exists {name} {typ}")
     con.execute(REJECTED_ROWS_DDL)
     con.execute(DROPPED_DDL)
+    con.execute(ACCEPT_DDL)

@@ -48,14 +48,56 @@ class MappedFile:
     drop_counts: dict[str, int] = field(default_factory=dict)
 
 
+def _utf8_problem(path: Path) -> tuple[str | None, bool]:
+    """Check that a file meant to be UTF-8 decodes as UTF-8: (what is wrong, or None; whether
+    it starts with a UTF-8 byte-order mark). The message names the byte offset and the line."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines, bom = 0, 1, False
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            if offset == 0:
+                bom = chunk.startswith(codecs.BOM_UTF8)
+                if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    return ("encoding: starts with a UTF-16 byte-order mark (byte 1, line 1) but the "
+                            "layout expects UTF-8 (set 'encoding: utf-16' in the layout, or export "
+                            "as UTF-8)"), bom
+            if b"\x00" in chunk:
+                pos = chunk.index(b"\x00")
+                line = lines + chunk[:pos].count(b"\n")
+                return (f"encoding: NUL byte at byte {offset + pos + 1} (line {line}): a UTF-16 "
+                        "export? the layout expects "
+                        "UTF-8 (set 'encoding' in the layout, or export as UTF-8)"), bom
+            try:
+                decoder.decode(chunk, final=len(chunk) < (1 << 20))
+            except UnicodeDecodeError as exc:
+                pos = max(0, min(exc.start, len(chunk) - 1))
+                bad = offset + pos
+                line = lines + chunk[:pos].count(b"\n")
+                return (f"encoding: byte 0x{chunk[pos]:02x} at byte {bad + 1} (line {line}) is "
+                        "not valid UTF-8, which the layout expects (a cp1252/latin-1 export? set "
+                        "'encoding' in the layout, or export as UTF-8)"), bom
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+    return None, bom
+
+
 def _prepared(layout: Layout, path: Path, tmp_dir: str) -> Path:
-    """The file as DuckDB can read it: transcoded to UTF-8 and with LF/CRLF line ends if needed."""
+    """The file as DuckDB can read it: transcoded to UTF-8 and with LF/CRLF line ends if needed.
+    A UTF-8 file is checked first (a wrong encoding is a ``LayoutError`` saying "encoding") and
+    a leading byte-order mark (Excel's "CSV UTF-8") is dropped."""
     encoding = codecs.lookup(layout.encoding).name
-    if encoding in _NATIVE_ENCODINGS and layout.line_endings != "cr":
-        return path
+    if encoding in _NATIVE_ENCODINGS:
+        problem, bom = _utf8_problem(path)
+        if problem:
+            raise LayoutError(f"{path.name}: {problem}")
+        if bom:
+            encoding = "utf-8-sig"
+        elif layout.line_endings != "cr":
+            return path
     target = Path(tmp_dir) / (path.name + ".utf8")
     try:
-        with open(path, encoding=layout.encoding, newline="") as src, \
+        with open(path, encoding=encoding if encoding == "utf-8-sig" else layout.encoding,
+                  newline="") as src, \
                 open(target, "w", encoding="utf-8", newline="") as dst:
             for chunk in iter(lambda: src.read(1 << 20), ""):
                 if layout.line_endings == "cr":

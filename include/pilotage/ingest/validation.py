@@ -24,7 +24,7 @@ import pandas as pd
 from pilotage.ingest.layout_spec import Layout
 from pilotage.ingest.reader import Delivered
 from pilotage.ingest.rules import Rules, RuleSetting
-from pilotage.settings import export_defaults
+from pilotage.settings import DEFAULT_TIME_ZONE, export_defaults
 
 MAX_ROWS_IN_MESSAGE = 10
 
@@ -186,10 +186,27 @@ def _row_numbers(result) -> list[int]:
     return sorted(set(rows))
 
 
+ROW_DATE = "_row_business_date"  # derived column: the business day a row belongs to
+
+
+def with_row_business_date(suite, rows: pd.DataFrame, time_zone: str) -> pd.DataFrame:
+    """Add ``_row_business_date`` when the suite has a rule on it: the local date (in the
+    center's ``time_zone``) of the column its ``meta.business_date_of`` names. A DATE column or
+    a ``*_local`` wall-clock column is taken as is; other timestamps are UTC."""
+    source = next((e.meta["business_date_of"] for e in suite.expectations
+                   if (e.meta or {}).get("business_date_of")), None)
+    if source is None or source not in rows:
+        return rows
+    values = pd.to_datetime(rows[source])
+    if not source.endswith(("_date", "_local")):
+        values = values.dt.tz_localize("UTC").dt.tz_convert(time_zone).dt.tz_localize(None)
+    return rows.assign(**{ROW_DATE: values.dt.normalize().astype(rows["_business_date"].dtype)})
+
+
 def validate(
     entity_key: str, deliveries: list[Delivered], readable: list[int], rows: pd.DataFrame,
-    expectations_dir: Path, seeds_dir: Path | None = None, *, layout: Layout | None = None,
-    rules: Rules | None = None,
+    expectations_dir: Path, seeds_dir: Path | None = None, time_zone: str = DEFAULT_TIME_ZONE, *,
+    layout: Layout | None = None, rules: Rules | None = None,
 ) -> dict[int, FileVerdict]:
     """Validate the rows of several files of one entity (``rows._delivery`` indexes
     ``deliveries``; absent: one file); returns a verdict for every readable file."""
@@ -200,6 +217,7 @@ def validate(
         rows = rows.assign(_delivery=readable[0])
     suite = load_suite(expectations_dir, entity_key, seeds_dir, layout, rules)
     settings = (rules or {}).get(entity_key, {})
+    rows = with_row_business_date(suite, rows, time_zone)
     batch_result = _run(suite, rows, with_rows=False)
     failed = [r for r in batch_result.results if not r.success]
     if any(_severity(r) != "warning" for r in failed):
