@@ -183,6 +183,9 @@ def build_fixture_warehouse(path: Path, *, first: date = date(2025, 10, 1),
     try:
         con.execute("create schema marts")
         _create(con, "marts.dim_provider", ["provider_id", "provider_name"], sorted(PROVIDERS.items()))
+        _create(con, "marts.dim_queue", _names("queue_name, channel, provider_id, site_id, "
+                                               "sl_threshold_seconds, short_abandon_seconds, sl_target"),
+                [(k, *v) for k, v in sorted(QUEUES.items())])
         _create(con, "marts.dim_kpi", _names("kpi_id, label_en, label_fr, family, unit, is_higher_better"),
                 [(k, k.replace("_", " ").capitalize(), "FR " + k.replace("_", " "), v[5], v[0], v[1])
                  for k, v in sorted(KPIS.items())])

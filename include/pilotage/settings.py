@@ -193,6 +193,11 @@ def subprocess_env(extra: Mapping[str, str], defaults: Mapping[str, str] | None 
     return env
 
 
+def chromium_override() -> str | None:
+    """``PILOTAGE_CHROMIUM``: the Chromium that prints PDF packs (else the first on the PATH)."""
+    return os.environ.get("PILOTAGE_CHROMIUM") or None
+
+
 def secret_from_environment(name: str) -> str | None:
     """A secret a parent process handed to this one in its environment (e.g. the hash key dbt's
     plugin reads from ``DBT_ENV_SECRET_PILOTAGE_HASH_KEY``)."""
