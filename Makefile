@@ -47,8 +47,9 @@ screenshots: install ## README screenshots of the executive page (FR, EN) from t
 	bash scripts/ensure_chromium.sh
 	$(VENV)/bin/python -m pilotage.packs.screenshots --out docs/img
 
-lint: install ## ruff
-	$(VENV)/bin/ruff check include dags tests
+lint: install ## ruff (Python) and sqlfluff (the dbt project's SQL, dbt_project/.sqlfluff)
+	$(VENV)/bin/ruff check include dags tests scripts
+	cd dbt_project && ../$(VENV)/bin/sqlfluff lint --processes 0 models tests
 
 clean: ## remove generated data, the warehouse and the local Airflow home
 	rm -rf data .airflow

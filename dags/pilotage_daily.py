@@ -23,7 +23,9 @@ Per source system (`acd`, `crm`, `wfm`, `qa`):
 1. **land**: find `<landing>/<source>/<entity>_<YYYYMMDD>.*`, archive it by content hash;
 2. **validate**: parse with the layout mapping, check with the suite in `expectations/`; a file
    breaking a blocking rule is copied to `<data>/quarantine/` with a reason naming file, rule and
-   rows — the other files, days and sources go on;
+   rows — the other files, days and sources go on; a re-delivery that empties or sharply
+   shrinks a loaded day is held back as **suspect** (the day keeps its rows) until confirmed
+   with `pilotage accept <entity> <day>` or this run's conf `accept: ["<entity>:<day>"]`;
 3. **load** (pool `{WRITER_POOL}`, 1 slot): each accepted day replaces itself in `raw.*`.
 
 Then **dbt_build** rebuilds the window's business days in the marts and, only when dbt's
@@ -58,6 +60,9 @@ def _window(context, settings):
                            description="First business day to process (manual runs)."),
         "date_to": Param(None, type=["null", "string"], format="date",
                          description="Last business day to process, inclusive (manual runs)."),
+        "accept": Param([], type=["null", "array"], items={"type": "string"},
+                        description='Suspect deliveries the operator confirms for this run, '
+                                    'e.g. ["acd__contacts:2026-11-20"] (see `pilotage status`).'),
     },
     default_args=DEFAULT_ARGS,
 )
@@ -85,10 +90,11 @@ def pilotage_daily():
             return pipeline.land(source, _window(context, settings), settings)
 
         @task(task_id=f"validate_{source}")
-        def validate(manifest: list[dict], source: str = source) -> list[dict]:
+        def validate(manifest: list[dict], source: str = source, **context) -> list[dict]:
             from pilotage.ingest import pipeline
 
-            return pipeline.validate(source, manifest, airflow_settings())
+            accept = (context.get("params") or {}).get("accept") or ()
+            return pipeline.validate(source, manifest, airflow_settings(), accept=accept)
 
         @task(task_id=f"load_{source}", pool=WRITER_POOL)
         def load(decisions: list[dict], source: str = source) -> dict:

@@ -17,14 +17,18 @@ TEST_HASH_KEY = "pilotage-test-hash-key"
 os.environ["PILOTAGE_HASH_KEY"] = TEST_HASH_KEY
 
 import pytest  # noqa: E402  (after the Airflow env above)
+from pilotage import airflow_local  # noqa: E402
 from pilotage.settings import Settings  # noqa: E402
+
+# and point it at this project before any test imports airflow (a test looking up a Connection
+# at collection or early in the run would otherwise fix Airflow's configuration without the
+# project's DAG folder, and later dag.test() runs could not serialize their DAG)
+airflow_local.configure(Settings.from_env())
 
 
 @pytest.fixture(scope="session")
 def airflow_db() -> Path:
     """The session's Airflow metadata DB, migrated once (Airflow 3's DagBag.get_dag reads it)."""
-    from pilotage import airflow_local
-
     airflow_local.ensure_metadata_db(Settings.from_env())
     return _AIRFLOW_HOME
 
@@ -34,6 +38,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings whose every folder lives under tmp_path (env vars set for child processes too)."""
     data = tmp_path / "data"
     monkeypatch.setenv("PILOTAGE_DATA_DIR", str(data))
+    monkeypatch.setenv("PILOTAGE_LANDING_SETTLE_SECONDS", "0")  # files written by the test are complete
     for var in ("PILOTAGE_LANDING_DIR", "PILOTAGE_ARCHIVE_DIR", "PILOTAGE_QUARANTINE_DIR",
                 "PILOTAGE_WAREHOUSE"):
         monkeypatch.delenv(var, raising=False)

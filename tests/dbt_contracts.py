@@ -41,5 +41,19 @@ def contract_columns(name: str) -> dict[str, str]:
     for column in entry.get("columns") or []:
         if not column.get("data_type"):
             raise LookupError(f"column {column['name']!r} of {name!r} has no data_type")
-        columns[column["name"]] = column["data_type"]
+        columns[column["name"]] = duckdb_type(column["data_type"])
     return columns
+
+
+# dbt's portable type labels (what the contracts declare) as DuckDB spells them
+_LABELS = {"string": "varchar", "text": "varchar", "int": "integer"}
+
+
+def duckdb_type(label: str) -> str:
+    """The DuckDB type of a contract's ``data_type``: renders a Jinja label for a DuckDB target
+    (``{{ 'double' if target.type == 'duckdb' else 'float' }}``) and maps dbt's portable labels."""
+    if "{{" in label:
+        import jinja2
+
+        label = jinja2.Environment().from_string(label).render(target={"type": "duckdb"}).strip()
+    return _LABELS.get(label.lower(), label)

@@ -108,19 +108,9 @@ def _kpi_rows(rng: random.Random, keys: tuple, kpis: list[str], period_first: da
     return rows
 
 
-# fixture tables named after i12's renames; the model's name before the rename, while both exist
-CONTRACT_ALIASES = {"mart_steering_bonus_malus_monthly": "mart_steering_bonus_malus"}
-
-
 def contract_of(table: str) -> dict[str, str]:
     """``{column: data_type}`` of the dbt model behind ``marts.<model>``."""
-    name = table.split(".")[1]
-    try:
-        return contract_columns(name)
-    except LookupError:
-        if name not in CONTRACT_ALIASES:
-            raise
-        return contract_columns(CONTRACT_ALIASES[name])
+    return contract_columns(table.split(".")[1])
 
 
 def _create(con: duckdb.DuckDBPyConnection, table: str, names: list[str], rows: list[tuple]) -> None:
@@ -193,6 +183,9 @@ def build_fixture_warehouse(path: Path, *, first: date = date(2025, 10, 1),
     try:
         con.execute("create schema marts")
         _create(con, "marts.dim_provider", ["provider_id", "provider_name"], sorted(PROVIDERS.items()))
+        _create(con, "marts.dim_queue", _names("queue_name, channel, provider_id, site_id, "
+                                               "sl_threshold_seconds, short_abandon_seconds, sl_target"),
+                [(k, *v) for k, v in sorted(QUEUES.items())])
         _create(con, "marts.dim_kpi", _names("kpi_id, label_en, label_fr, family, unit, is_higher_better"),
                 [(k, k.replace("_", " ").capitalize(), "FR " + k.replace("_", " "), v[5], v[0], v[1])
                  for k, v in sorted(KPIS.items())])

@@ -404,3 +404,22 @@ def test_redelivered_day_replaces_itself_and_window_is_respected(built: dict, tm
     )
     # handle 280 + 180 = 460 over 2 answered -> AHT 230; only the window's day is present
     assert voice == [(BUSINESS_DATE, 460, pytest.approx(230.0))]
+
+
+def test_a_day_emptied_upstream_is_emptied_in_the_incremental_marts(built: dict, tmp_path: Path) -> None:
+    """An accepted empty re-delivery leaves the day with no raw rows: a windowed build must not
+    keep that day's old fact rows (delete+insert alone only replaces the dates it inserts)."""
+    warehouse = tmp_path / "pilotage.duckdb"
+    shutil.copy(built["warehouse"], warehouse)
+    before = read_rows(warehouse, "select count(*) from marts.fct_contacts")[0][0]
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("delete from raw.acd_contacts where _business_date = ?", [BUSINESS_DATE])
+    finally:
+        con.close()
+
+    run_dbt(tmp_path, warehouse, "build", "--vars", WINDOW_VARS)
+
+    assert before > 0
+    assert read_rows(warehouse, "select count(*) from marts.fct_contacts where business_date = "
+                                f"'{BUSINESS_DATE}'") == [(0,)]

@@ -349,7 +349,7 @@ def test_steering_monthly_scorecard_money_and_actions(built: dict) -> None:
     assert bravo["cost_per_contact"] == approx((2.90 + 4000) * 1.01)
 
     grid = read_rows(built["warehouse"], """
-        select kpi_id, actual, adjustment_pct from marts.mart_steering_bonus_malus
+        select kpi_id, actual, adjustment_pct from marts.mart_steering_bonus_malus_monthly
         where provider_id = 'PRV_A' and period_start = date '2026-10-01' order by kpi_id""")
     assert grid == [("csat", 0.5, -1.0), ("qa_score", approx(100 * 29 / 35 / 2), -1.0),
                     ("service_level", 0.5, -3.0)]

@@ -9,7 +9,7 @@ import hmac
 import json
 import os
 import shutil
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -29,6 +29,7 @@ def built(tmp_path_factory):
     from pilotage.ingest import pipeline
     from pilotage.settings import Settings
     from pilotage.transform import dbt_build
+    from pilotage.window import Window
 
     root = tmp_path_factory.mktemp("generated")
     previous = os.environ.get("PILOTAGE_DATA_DIR")
@@ -38,7 +39,7 @@ def built(tmp_path_factory):
         for first, last in WEEKENDS:
             generate(settings.landing_dir, first, last, seed=9, contacts_per_day=300)
             for source in ("acd", "crm", "wfm", "qa"):
-                manifest = pipeline.land(source, first, last + timedelta(days=1), settings)
+                manifest = pipeline.land(source, Window(first=first, last=last), settings)
                 pipeline.load(source, pipeline.validate(source, manifest, settings), settings)
         dbt_build(settings)
         yield settings

@@ -7,7 +7,6 @@ from datetime import date
 
 import fsspec
 import pytest
-from pilotage.dag_defaults import with_airflow_connections
 from pilotage.extract.filedrop import DropError, drop_config, pickup
 from pilotage.ingest import pipeline
 from pilotage.settings import Settings
@@ -150,6 +149,8 @@ def test_credentials_come_from_the_airflow_connection(monkeypatch):
             }
         ),
     )
+    from pilotage.dag_defaults import with_airflow_connections  # imports airflow: not at collection
+
     without_drop = with_airflow_connections(Settings.build(env={}))
     assert dict(without_drop.connections) == {}  # no drop configured: the Connection is not read
     settings = with_airflow_connections(Settings.build(env={"PILOTAGE_DROP_URL": "sftp://files.vendor.test/outbound"}))

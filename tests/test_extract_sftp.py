@@ -13,7 +13,6 @@ import pytest
 
 paramiko = pytest.importorskip("paramiko")  # the `sftp` extra
 
-from pilotage.dag_defaults import with_airflow_connections  # noqa: E402
 from pilotage.extract.filedrop import drop_config, pickup  # noqa: E402
 from pilotage.settings import Settings  # noqa: E402
 
@@ -121,6 +120,8 @@ def test_sftp_drop_with_credentials_from_the_airflow_connection(sftp_server, set
     (root / "acd" / "contacts_20261005.jsonl").write_bytes(b'{"ContactId": "c1"}\n')
     conn = {"conn_type": "sftp", "login": USER, "password": PASSWORD, "port": port}
     monkeypatch.setenv("AIRFLOW_CONN_PILOTAGE_DROP", json.dumps(conn))
+    from pilotage.dag_defaults import with_airflow_connections  # imports airflow: not at collection
+
     drop = with_airflow_connections(Settings.build(env={
         "PILOTAGE_DROP_URL": "sftp://127.0.0.1/", "PILOTAGE_DROP_SETTLE_SECONDS": "0.01",
         "PILOTAGE_DROP_OPTIONS": '{"timeout": 5}'}))

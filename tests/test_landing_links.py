@@ -9,6 +9,7 @@ import pytest
 from conftest import ctr, query, write_jsonl
 from pilotage import cli
 from pilotage.ingest import landing, pipeline
+from pilotage.window import Window
 
 D1, D2, D3 = date(2026, 10, 5), date(2026, 10, 6), date(2026, 10, 7)
 SECRET = "root:x:0:0:SECRET-FIRST-LINE:/root:/bin/bash"
@@ -51,7 +52,7 @@ def test_a_link_in_the_landing_folder_is_refused_recorded_and_never_read(setting
     valid_outside = write_jsonl(tmp_path / "elsewhere.jsonl", [ctr("c3", "2026-10-07T08:00:00")])
     acd.joinpath(f"contacts_{D3:%Y%m%d}.jsonl").symlink_to(valid_outside)
 
-    manifest = pipeline.land("acd", D1, date(2026, 10, 8), settings)
+    manifest = pipeline.land("acd", Window.half_open(D1, date(2026, 10, 8)), settings)
     decisions = pipeline.validate("acd", manifest, settings)
     summary = pipeline.load("acd", decisions, settings)
 

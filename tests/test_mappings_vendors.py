@@ -33,10 +33,23 @@ def generated(tmp_path_factory) -> Path:
     return landing
 
 
-def test_every_vendor_layout_has_a_sample_writer_and_parses():
-    assert set(vendor_layouts()) == set(VENDOR_SAMPLES)
+# Layouts written from real exports rather than from generator data: each is tested on its
+# fixture file (tests/test_layout_keys.py, tests/test_layout_months.py, tests/test_mappings_cli.py).
+FIXTURE_LAYOUTS = {
+    "hosted_pbx__queue_call_log": ("acd__contacts", "calllog_2026-10-06.tsv"),
+    "monthly_report__calls": ("acd__contacts", "rapport_appels_2026-10.csv"),
+    "monthly_report__satisfaction": ("crm__surveys", "rapport_appels_2026-10.csv"),
+}
+
+
+def test_every_vendor_layout_has_a_sample_writer_or_a_fixture_and_parses():
+    assert set(vendor_layouts()) == set(VENDOR_SAMPLES) | set(FIXTURE_LAYOUTS)
+    assert not set(VENDOR_SAMPLES) & set(FIXTURE_LAYOUTS)
     for name, path in vendor_layouts().items():
-        assert read_layout_file(path).entity.key == VENDOR_SAMPLES[name].entity
+        expected = VENDOR_SAMPLES[name].entity if name in VENDOR_SAMPLES else FIXTURE_LAYOUTS[name][0]
+        assert read_layout_file(path).entity.key == expected
+    for _, fixture in FIXTURE_LAYOUTS.values():
+        assert (Path(__file__).parent / "fixtures" / fixture).exists()
 
 
 def _canonical(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

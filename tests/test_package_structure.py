@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -58,7 +59,11 @@ def _entry_points(known: dict[str, Path]) -> tuple[set[str], list[Path]]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     scripts = {target.split(":")[0] for target in project.get("scripts", {}).values()}
     mains = {name for name in known if name.endswith(".__main__")}
-    return scripts | mains | {"pilotage.bench"}, sorted((ROOT / "dags").glob("*.py"))
+    # `python -m <module>` in the Makefile, and dbt-duckdb plugins named in the dbt profile
+    make = set(re.findall(r"python -m (pilotage[\w.]*)", (ROOT / "Makefile").read_text(encoding="utf-8")))
+    profile = (ROOT / "dbt_project" / "profiles.yml").read_text(encoding="utf-8")
+    plugins = set(re.findall(r"module:\s*(pilotage[\w.]*)", profile))
+    return scripts | mains | make | plugins | {"pilotage.bench"}, sorted((ROOT / "dags").glob("*.py"))
 
 
 def unreachable_modules(known: dict[str, Path] | None = None) -> list[str]:

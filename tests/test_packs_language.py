@@ -11,12 +11,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from packs_fixture import build_fixture_warehouse
 from pilotage.cli import main
 from pilotage.packs.build import COMMITTEES, build_pack
 from pilotage.packs.deliver import write_pack
 from pilotage.packs.display import cell_text, duration, text_of
 from pilotage.packs.model import Column, Table
-from pilotage.packs.testing import build_fixture_warehouse
 from pilotage.settings import PROJECT_ROOT
 
 PERIODS = {"production": "2026-W44", "quality": "2026-10", "calibration": "2026-10",
@@ -62,10 +62,13 @@ def visible(text: str) -> str:
 
 
 def with_real_catalogue(path: Path) -> None:
-    """Replace the fixture's made-up KPI labels by the project's catalogue seed."""
+    """Replace the fixture's made-up KPI labels by the project's catalogue seed (as dim_kpi holds it)."""
     con = duckdb.connect(str(path))
     try:
-        con.execute("create or replace table seeds.kpi_catalogue as select * from read_csv(?, header=true)",
+        con.execute("delete from marts.dim_kpi")
+        con.execute("insert into marts.dim_kpi by name select kpi_id, label_en, label_fr, family, unit, "
+                    "cast(is_higher_better as boolean) as is_higher_better, default_variant, variant_var "
+                    "from read_csv(?, header=true, all_varchar=true)",
                     [str(PROJECT_ROOT / "dbt_project" / "seeds" / "kpi_catalogue.csv")])
     finally:
         con.close()
@@ -140,7 +143,9 @@ def test_allow_partial_marks_every_page_and_sheet_provisional(fixture_env, capsy
 def test_benchmark_absence_is_explained_with_two_providers(tmp_path):
     path = build_fixture_warehouse(tmp_path / "two.duckdb")
     con = duckdb.connect(str(path))
+    # with two providers the benchmark mart publishes no row (its >= 3 providers rule)
     con.execute("delete from marts.mart_steering_monthly where provider_id = 'PRV_C'")
+    con.execute("delete from marts.mart_kpi_benchmark")
     pack = build_pack(con, "steering", "2026-10", "PRV_A")
     con.close()
     paths = write_pack(pack, tmp_path / "out", ("html",), ("fr", "en"))

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from packs_fixture import build_fixture_warehouse
 from pilotage.packs.build import build_pack
 from pilotage.packs.deliver import write_pack
 from pilotage.packs.pdf import ChromiumMissing, chromium_path, run_chromium
-from pilotage.packs.testing import build_fixture_warehouse
 from pilotage.settings import PROJECT_ROOT
 from test_packs_language import ENGLISH, PERIODS, PLACEHOLDER, SNAKE, visible, with_real_catalogue
 

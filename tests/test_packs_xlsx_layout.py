@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
+from packs_fixture import build_fixture_warehouse
 from pilotage.packs.build import build_pack
 from pilotage.packs.deliver import write_pack
 from pilotage.packs.display import SECONDS_PER_DAY, duration, number
-from pilotage.packs.testing import build_fixture_warehouse
 from pilotage.packs.xlsx import text_width
 
 # openpyxl drops the sparklines (an Excel 2010 extension) when it reads a workbook, and says so

@@ -15,5 +15,5 @@
 
 {#- Invoice adjustment as a share (adjustment_pct is in percent: -3.0 = malus of 3 %). -#}
 {% macro bonus_malus_share(adjustment_pct) -%}
-    (cast({{ adjustment_pct }} as double precision) / 100.0)
+    (cast({{ adjustment_pct }} as {{ dbt.type_float() }}) / 100.0)
 {%- endmacro %}

@@ -6,7 +6,7 @@
     date, or date_from > date_to is a compilation error (fail before touching the warehouse).
 -#}
 {% macro business_date_window(column='business_date') -%}
-    {%- set bounds = pilotage.business_date_bounds() -%}
+    {%- set bounds = business_date_bounds() -%}
     {%- if bounds is none -%}
         (1 = 1)
     {%- else -%}
@@ -36,4 +36,14 @@
         {{ exceptions.raise_compiler_error("date_from (" ~ parsed[0] ~ ") is after date_to (" ~ parsed[1] ~ ")") }}
     {%- endif -%}
     {{ return([parsed[0].isoformat(), parsed[1].isoformat()]) }}
+{%- endmacro %}
+
+{#- Pre-hook of the incremental marts (dbt_project.yml): with a window, delete its business dates
+    first. delete+insert alone only replaces the dates present in the new rows, so a day whose
+    source became empty (an accepted empty re-delivery) would keep its old rows. -#}
+{% macro clear_window_days(column='business_date') -%}
+    {%- set bounds = pilotage.business_date_bounds() -%}
+    {%- if bounds is not none and config.get('materialized') == 'incremental' and is_incremental() -%}
+        delete from {{ this }} where {{ pilotage.business_date_window(column) }}
+    {%- endif -%}
 {%- endmacro %}

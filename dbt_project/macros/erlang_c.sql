@@ -30,8 +30,8 @@
 {% macro duckdb__erlang_b_blocking_probability(traffic, agents) -%}
     list_reduce(
         list_prepend(
-            cast(1.0 as double),
-            cast(range(1, cast({{ agents }} as bigint) + 1) as double[])
+            cast(1.0 as {{ dbt.type_float() }}),
+            cast(range(1, cast({{ agents }} as {{ dbt.type_bigint() }}) + 1) as {{ dbt.type_float() }}[])
         ),
         lambda erl_b, erl_n: ({{ traffic }}) * erl_b / (erl_n + ({{ traffic }}) * erl_b)
     )
@@ -40,28 +40,28 @@
 {% macro default__erlang_b_blocking_probability(traffic, agents) -%}
     (
         with recursive erlang_b (erl_n, erl_b) as (
-            select 0, cast(1.0 as double precision)
+            select 0, cast(1.0 as {{ dbt.type_float() }})
             union all
             select
                 erl_n + 1,
                 ({{ traffic }}) * erl_b / (erl_n + 1 + ({{ traffic }}) * erl_b)
             from erlang_b
-            where erl_n < cast({{ agents }} as integer)
+            where erl_n < cast({{ agents }} as {{ dbt.type_int() }})
         )
-        select erl_b from erlang_b where erl_n = cast({{ agents }} as integer)
+        select erl_b from erlang_b where erl_n = cast({{ agents }} as {{ dbt.type_int() }})
     )
 {%- endmacro %}
 
 
 {#- Probability that a contact waits, C(N, A). `agents` is truncated to an integer. -#}
 {% macro erlang_c_wait_probability(traffic, agents) -%}
-    {%- set a = '(cast(' ~ traffic ~ ' as double precision))' -%}
-    {%- set n = '(floor(cast(' ~ agents ~ ' as double precision)))' -%}
+    {%- set a = '(cast(' ~ traffic ~ ' as ' ~ dbt.type_float() ~ '))' -%}
+    {%- set n = '(floor(cast(' ~ agents ~ ' as ' ~ dbt.type_float() ~ ')))' -%}
     {%- set b = erlang_b_blocking_probability(a, n) -%}
     (case
         when {{ a }} is null or {{ n }} is null then null
-        when {{ a }} <= 0 then cast(0.0 as double precision)
-        when {{ n }} <= {{ a }} then cast(1.0 as double precision)
+        when {{ a }} <= 0 then cast(0.0 as {{ dbt.type_float() }})
+        when {{ n }} <= {{ a }} then cast(1.0 as {{ dbt.type_float() }})
         else {{ n }} * {{ b }} / ({{ n }} - {{ a }} * (1 - {{ b }}))
     end)
 {%- endmacro %}
@@ -69,14 +69,14 @@
 
 {#- Share of contacts answered within `threshold_s` seconds with `agents` agents. -#}
 {% macro erlang_c_service_level(traffic, agents, threshold_s, aht_s) -%}
-    {%- set a = '(cast(' ~ traffic ~ ' as double precision))' -%}
-    {%- set n = '(floor(cast(' ~ agents ~ ' as double precision)))' -%}
-    {%- set t = '(cast(' ~ threshold_s ~ ' as double precision))' -%}
-    {%- set h = '(cast(' ~ aht_s ~ ' as double precision))' -%}
+    {%- set a = '(cast(' ~ traffic ~ ' as ' ~ dbt.type_float() ~ '))' -%}
+    {%- set n = '(floor(cast(' ~ agents ~ ' as ' ~ dbt.type_float() ~ ')))' -%}
+    {%- set t = '(cast(' ~ threshold_s ~ ' as ' ~ dbt.type_float() ~ '))' -%}
+    {%- set h = '(cast(' ~ aht_s ~ ' as ' ~ dbt.type_float() ~ '))' -%}
     (case
         when {{ a }} is null or {{ n }} is null or {{ t }} is null then null
-        when {{ a }} <= 0 then cast(1.0 as double precision)
-        when {{ n }} <= {{ a }} then cast(0.0 as double precision)
+        when {{ a }} <= 0 then cast(1.0 as {{ dbt.type_float() }})
+        when {{ n }} <= {{ a }} then cast(0.0 as {{ dbt.type_float() }})
         when {{ h }} is null or {{ h }} <= 0 then null
         else 1 - {{ erlang_c_wait_probability(a, n) }} * exp(-({{ n }} - {{ a }}) * {{ t }} / {{ h }})
     end)
@@ -90,11 +90,11 @@
     or when AHT is missing.
 -#}
 {% macro erlang_c_required_agents(traffic, threshold_s, aht_s, target, max_agents_expr=none) -%}
-    {%- set a = '(cast(' ~ traffic ~ ' as double precision))' -%}
-    {%- set t = '(cast(' ~ threshold_s ~ ' as double precision))' -%}
-    {%- set h = '(cast(' ~ aht_s ~ ' as double precision))' -%}
-    {%- set g = '(cast(' ~ target ~ ' as double precision))' -%}
-    {%- set cap = max_agents_expr or ('(cast(ceil(' ~ a ~ ' + 6 * sqrt(' ~ a ~ ')) as integer) + 20)') -%}
+    {%- set a = '(cast(' ~ traffic ~ ' as ' ~ dbt.type_float() ~ '))' -%}
+    {%- set t = '(cast(' ~ threshold_s ~ ' as ' ~ dbt.type_float() ~ '))' -%}
+    {%- set h = '(cast(' ~ aht_s ~ ' as ' ~ dbt.type_float() ~ '))' -%}
+    {%- set g = '(cast(' ~ target ~ ' as ' ~ dbt.type_float() ~ '))' -%}
+    {%- set cap = max_agents_expr or ('(cast(ceil(' ~ a ~ ' + 6 * sqrt(' ~ a ~ ')) as ' ~ dbt.type_int() ~ ') + 20)') -%}
     {{ return(adapter.dispatch('erlang_c_required_agents', 'pilotage')(a, t, h, g, cap)) }}
 {%- endmacro %}
 
@@ -108,8 +108,8 @@
     {%- set search -%}
         list_reduce(
             list_prepend(
-                cast(1.0 as double),
-                cast(range(1, cast({{ cap }} as bigint) + 1) as double[])
+                cast(1.0 as {{ dbt.type_float() }}),
+                cast(range(1, cast({{ cap }} as {{ dbt.type_bigint() }}) + 1) as {{ dbt.type_float() }}[])
             ),
             lambda erl_acc, erl_k: case
                 when erl_acc < 0 then erl_acc
@@ -126,7 +126,7 @@
         when {{ a }} is null or {{ t }} is null or {{ g }} is null then null
         when {{ a }} <= 0 then 0
         when {{ h }} is null or {{ h }} <= 0 then null
-        else cast(nullif(greatest(-({{ search }}), 0), 0) as integer)
+        else cast(nullif(greatest(-({{ search }}), 0), 0) as {{ dbt.type_int() }})
     end)
 {%- endmacro %}
 
@@ -138,7 +138,7 @@
         when {{ h }} is null or {{ h }} <= 0 then null
         else (
             with recursive erlang_search (erl_k, erl_b) as (
-                select 0, cast(1.0 as double precision)
+                select 0, cast(1.0 as {{ dbt.type_float() }})
                 union all
                 select
                     erl_k + 1,
@@ -146,7 +146,7 @@
                 from erlang_search
                 where erl_k < {{ cap }}
             )
-            select cast(min(erl_k) as integer)
+            select cast(min(erl_k) as {{ dbt.type_int() }})
             from erlang_search
             where erl_k > {{ a }}
                 and 1 - (erl_k * erl_b / (erl_k - {{ a }} * (1 - erl_b)))

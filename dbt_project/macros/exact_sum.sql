@@ -7,5 +7,5 @@
     decimal(38, 12) holds totals up to 1e26.
 -#}
 {% macro exact_sum(expression, scale=12) -%}
-    cast(sum(cast({{ expression }} as decimal(38, {{ scale }}))) as double precision)
+    cast(sum(cast({{ expression }} as decimal(38, {{ scale }}))) as {{ dbt.type_float() }})
 {%- endmacro %}

@@ -9,6 +9,6 @@
     {%- if minutes <= 0 or 60 % minutes != 0 -%}
         {{ exceptions.raise_compiler_error("floor_to_interval: minutes must divide 60, got " ~ minutes) }}
     {%- endif -%}
-    {%- set whole_intervals = "cast(floor(extract(minute from " ~ column ~ ") / " ~ minutes ~ ") as integer) * " ~ minutes -%}
+    {%- set whole_intervals = "cast(floor(extract(minute from " ~ column ~ ") / " ~ minutes ~ ") as " ~ dbt.type_int() ~ ") * " ~ minutes -%}
     {{ dbt.dateadd('minute', whole_intervals, dbt.date_trunc('hour', column)) }}
 {%- endmacro %}

@@ -7,17 +7,17 @@
     typed columns, without a trailing comma.
 -#}
 {% macro forecast_accuracy_measures() -%}
-    cast(intervals_count as integer) as intervals_count,
-        cast(intervals_with_actual as integer) as intervals_with_actual,
-        cast(interval_abs_error as double) as interval_abs_error,
-        cast(interval_ape_sum as double) as interval_ape_sum,
-        cast({{ safe_divide('interval_ape_sum', 'intervals_with_actual') }} as double) as mape,
-        cast({{ safe_divide('interval_abs_error', 'actual_contacts') }} as double) as wape,
+    cast(intervals_count as {{ dbt.type_int() }}) as intervals_count,
+        cast(intervals_with_actual as {{ dbt.type_int() }}) as intervals_with_actual,
+        cast(interval_abs_error as {{ dbt.type_float() }}) as interval_abs_error,
+        cast(interval_ape_sum as {{ dbt.type_float() }}) as interval_ape_sum,
+        cast({{ safe_divide('interval_ape_sum', 'intervals_with_actual') }} as {{ dbt.type_float() }}) as mape,
+        cast({{ safe_divide('interval_abs_error', 'actual_contacts') }} as {{ dbt.type_float() }}) as wape,
 
         -- handle time
-        cast(answered as bigint) as answered,
-        cast(handle_seconds as bigint) as handle_seconds,
-        cast(forecast_workload_seconds as double) as forecast_workload_seconds,
-        cast({{ safe_divide('handle_seconds', 'answered') }} as double) as actual_aht_seconds,
-        cast({{ safe_divide('forecast_workload_seconds', 'forecast_contacts') }} as double) as forecast_aht_seconds
+        cast(answered as {{ dbt.type_bigint() }}) as answered,
+        cast(handle_seconds as {{ dbt.type_bigint() }}) as handle_seconds,
+        cast(forecast_workload_seconds as {{ dbt.type_float() }}) as forecast_workload_seconds,
+        cast({{ safe_divide('handle_seconds', 'answered') }} as {{ dbt.type_float() }}) as actual_aht_seconds,
+        cast({{ safe_divide('forecast_workload_seconds', 'forecast_contacts') }} as {{ dbt.type_float() }}) as forecast_aht_seconds
 {%- endmacro %}

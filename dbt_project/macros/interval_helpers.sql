@@ -24,7 +24,7 @@
     neighbours a windowed computation needs (repeat contacts before and after the rebuilt days).
 -#}
 {% macro interval_padded_window(column, days_before=0, days_after=0) -%}
-    {%- set bounds = pilotage.business_date_bounds() -%}
+    {%- set bounds = business_date_bounds() -%}
     {%- if bounds is none -%}
         (1 = 1)
     {%- else -%}

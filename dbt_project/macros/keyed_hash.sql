@@ -15,5 +15,5 @@
 {%- endmacro %}
 
 {% macro duckdb__keyed_hash(expression) -%}
-    pilotage_keyed_hash(cast({{ expression }} as varchar))
+    pilotage_keyed_hash(cast({{ expression }} as {{ dbt.type_string() }}))
 {%- endmacro %}

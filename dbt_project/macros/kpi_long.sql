@@ -26,15 +26,15 @@
         {% for key in keys -%}
         {{ key }},
         {% endfor -%}
-        cast('{{ kpi.id }}' as varchar) as kpi_id,
-        cast({{ kpi.numerator }} as double precision) as numerator,
-        cast({{ kpi.denominator if kpi.denominator is defined and kpi.denominator is not none else 'null' }} as double precision) as denominator,
+        cast('{{ kpi.id }}' as {{ dbt.type_string() }}) as kpi_id,
+        cast({{ kpi.numerator }} as {{ dbt.type_float() }}) as numerator,
+        cast({{ kpi.denominator if kpi.denominator is defined and kpi.denominator is not none else 'null' }} as {{ dbt.type_float() }}) as denominator,
         cast(
             {%- if kpi.actual is defined and kpi.actual is not none %} {{ kpi.actual }}
             {%- elif kpi.denominator is defined and kpi.denominator is not none %} {{ safe_divide(kpi.numerator, kpi.denominator) }}
             {%- else %} {{ kpi.numerator }}
-            {%- endif %} as double precision) as actual,
-        cast({{ ("'" ~ kpi.variant ~ "'") if kpi.variant is defined and kpi.variant is not none else 'null' }} as varchar) as definition_variant
+            {%- endif %} as {{ dbt.type_float() }}) as actual,
+        cast({{ ("'" ~ kpi.variant ~ "'") if kpi.variant is defined and kpi.variant is not none else 'null' }} as {{ dbt.type_string() }}) as definition_variant
     from {{ relation }}
     where
         {%- if kpi.actual is defined and kpi.actual is not none %} ({{ kpi.actual }}) is not null

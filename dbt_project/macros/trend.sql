@@ -57,7 +57,7 @@
         {#- January or July of the year -#}
         cast({{ dbt.dateadd(
             'month',
-            '6 * cast(floor((extract(month from ' ~ column ~ ') - 1) / 6) as integer)',
+            '6 * cast(floor((extract(month from ' ~ column ~ ') - 1) / 6) as ' ~ dbt.type_int() ~ ')',
             dbt.date_trunc('year', column)
         ) }} as date)
     {%- else -%}
@@ -68,17 +68,17 @@
 {#- Readable label of a period: 2026-W41, 2026-10, 2026-Q4, 2026-H2. -#}
 {% macro trend_period_label(period_start, grain) -%}
     {%- if grain == 'week' -%}
-        (cast(extract(isoyear from {{ period_start }}) as varchar) || '-W'
-            || lpad(cast(extract(week from {{ period_start }}) as varchar), 2, '0'))
+        (cast(extract(isoyear from {{ period_start }}) as {{ dbt.type_string() }}) || '-W'
+            || lpad(cast(extract(week from {{ period_start }}) as {{ dbt.type_string() }}), 2, '0'))
     {%- elif grain == 'month' -%}
-        (cast(extract(year from {{ period_start }}) as varchar) || '-'
-            || lpad(cast(extract(month from {{ period_start }}) as varchar), 2, '0'))
+        (cast(extract(year from {{ period_start }}) as {{ dbt.type_string() }}) || '-'
+            || lpad(cast(extract(month from {{ period_start }}) as {{ dbt.type_string() }}), 2, '0'))
     {%- elif grain == 'quarter' -%}
-        (cast(extract(year from {{ period_start }}) as varchar) || '-Q'
-            || cast(extract(quarter from {{ period_start }}) as varchar))
+        (cast(extract(year from {{ period_start }}) as {{ dbt.type_string() }}) || '-Q'
+            || cast(extract(quarter from {{ period_start }}) as {{ dbt.type_string() }}))
     {%- elif grain == 'half_year' -%}
-        (cast(extract(year from {{ period_start }}) as varchar) || '-H'
-            || cast(case when extract(month from {{ period_start }}) <= 6 then 1 else 2 end as varchar))
+        (cast(extract(year from {{ period_start }}) as {{ dbt.type_string() }}) || '-H'
+            || cast(case when extract(month from {{ period_start }}) <= 6 then 1 else 2 end as {{ dbt.type_string() }}))
     {%- else -%}
         {{ exceptions.raise_compiler_error("trend_period_label: unknown grain '" ~ grain ~ "'") }}
     {%- endif -%}

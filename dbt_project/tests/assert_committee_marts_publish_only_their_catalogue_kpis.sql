@@ -2,26 +2,26 @@
     KPI of seed kpi_catalogue whose `committees` list names that committee. Returns the offending
     (mart, kpi_id) pairs. -#}
 
-{%- set marts = {
-    'production': ['mart_production_weekly'],
-    'quality': ['mart_quality_monthly'],
-    'calibration': ['mart_calibration_monthly'],
-    'steering': ['mart_steering_monthly'],
-    'strategic': ['mart_strategic_semiannual'],
-} -%}
+{%- set marts = [
+    ('production', 'mart_production_weekly'),
+    ('quality', 'mart_quality_monthly'),
+    ('calibration', 'mart_calibration_monthly'),
+    ('steering', 'mart_steering_monthly'),
+    ('strategic', 'mart_strategic_semiannual'),
+] -%}
 
 with
 
 published as (
 
-    {% for committee, models in marts.items() -%}
-    {%- for model in models %}
-    select distinct '{{ committee }}' as committee, '{{ model }}' as mart, kpi_id
-    from {{ ref(model) }}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {% for committee, model in marts -%}
+        select distinct
+            '{{ committee }}' as committee,
+            '{{ model }}' as mart,
+            kpi_id
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

@@ -10,27 +10,45 @@ checks as (
 
     select
         'wait probability, A = 10, N = 11' as check_name,
-        {{ erlang_c_wait_probability('10.0', '11') }} as actual,
+        {{ erlang_c_wait_probability('10.0', '11') }} as actual,  -- noqa: PRS
         0.682 as expected,
         0.001 as tolerance
     union all
-    select 'service level 20 s, A = 10, N = 14, AHT 180 s',
-        {{ erlang_c_service_level('100 * 180.0 / 1800', '14', '20', '180') }}, 0.888, 0.001
+    select
+        'service level 20 s, A = 10, N = 14, AHT 180 s' as check_name,
+        {{ erlang_c_service_level('100 * 180.0 / 1800', '14', '20', '180') }} as actual,  -- noqa: PRS
+        0.888 as expected,
+        0.001 as tolerance
     union all
-    select 'required agents 80 % in 20 s, A = 10, AHT 180 s',
-        {{ erlang_c_required_agents('10.0', '20', '180', '0.8') }}, 14, 0
+    select
+        'required agents 80 % in 20 s, A = 10, AHT 180 s' as check_name,
+        {{ erlang_c_required_agents('10.0', '20', '180', '0.8') }} as actual,  -- noqa: PRS
+        14 as expected,
+        0 as tolerance
     union all
-    select 'required agents 90 % in 20 s, A = 10, AHT 180 s',
-        {{ erlang_c_required_agents('10.0', '20', '180', '0.9') }}, 15, 0
+    select
+        'required agents 90 % in 20 s, A = 10, AHT 180 s' as check_name,
+        {{ erlang_c_required_agents('10.0', '20', '180', '0.9') }} as actual,  -- noqa: PRS
+        15 as expected,
+        0 as tolerance
     union all
-    select 'no traffic: service level 1',
-        {{ erlang_c_service_level('0.0', '3', '20', '180') }}, 1, 0
+    select
+        'no traffic: service level 1' as check_name,
+        {{ erlang_c_service_level('0.0', '3', '20', '180') }} as actual,  -- noqa: PRS
+        1 as expected,
+        0 as tolerance
     union all
-    select 'no traffic: 0 agents needed',
-        {{ erlang_c_required_agents('0.0', '20', '180', '0.8') }}, 0, 0
+    select
+        'no traffic: 0 agents needed' as check_name,
+        {{ erlang_c_required_agents('0.0', '20', '180', '0.8') }} as actual,  -- noqa: PRS
+        0 as expected,
+        0 as tolerance
     union all
-    select 'N = A: probability of waiting 1',
-        {{ erlang_c_wait_probability('10.0', '10') }}, 1, 0
+    select
+        'N = A: probability of waiting 1' as check_name,
+        {{ erlang_c_wait_probability('10.0', '10') }} as actual,  -- noqa: PRS
+        1 as expected,
+        0 as tolerance
 
 )
 

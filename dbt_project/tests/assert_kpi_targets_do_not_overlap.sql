@@ -11,7 +11,7 @@ targets as (
 )
 
 select
-    earlier.target_id as target_id,
+    earlier.target_id,
     later.target_id as overlapping_target_id
 from targets as earlier
 inner join targets as later

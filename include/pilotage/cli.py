@@ -94,6 +94,11 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
             "select business_date, entity, status, message from raw._load_log "
             "where status <> 'loaded' order by business_date desc, entity limit ?",
             [args.limit]).fetchall()
+        rejected = con.execute(
+            "select business_date, entity, rules, count(*) from raw._rejected_rows "
+            "group by all order by business_date desc, entity, rules limit ?", [args.limit]).fetchall() \
+            if con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
+                           "and table_name = '_rejected_rows'").fetchone()[0] else []
     finally:
         con.close()
     print(f"{'entity':28} {'status':12} {'days':>5}  first       last")
@@ -103,6 +108,60 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         print("\nMost recent days not loaded:")
         for day, entity_key, status, message in problems:
             print(f"  {day} {entity_key} {status}: {message}")
+    if rejected:
+        print("\nRows rejected by a reject_rows rule (raw._rejected_rows), most recent days:")
+        for day, entity_key, rules, n in rejected:
+            print(f"  {day} {entity_key} {n} row(s): {rules}")
+    _print_gates(settings, args.limit)
+    return 0
+
+
+def _print_gates(settings: Settings, limit: int) -> None:
+    """Suspect deliveries (and how to accept them) and loaded days with gate warnings."""
+    from pilotage.warehouse import connect
+
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        suspect = con.execute("select business_date, entity, message from raw._load_log where "
+                              "status = 'suspect' order by business_date desc, entity").fetchall()
+        warned = con.execute(
+            "select business_date, entity, message from raw._load_log where status = 'loaded' and "
+            "(message like '%volume: %' or message like '%offsets: %') "
+            "order by business_date desc, entity limit ?", [limit]).fetchall()
+    finally:
+        con.close()
+    if suspect:
+        print("\nSuspect deliveries held back (the day keeps its loaded rows):")
+        for day, entity_key, message in suspect:
+            print(f"  {day} {entity_key}: {message}")
+            print(f"      accept: pilotage accept {entity_key} {day}   (or DAG run conf "
+                  f'{{"accept": ["{entity_key}:{day}"]}}), then re-run {day}')
+    if warned:
+        print("\nLoaded days with volume or time-zone offset warnings:")
+        for day, entity_key, message in warned:
+            print(f"  {day} {entity_key}: {message}")
+
+
+def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
+    """Confirm a suspect delivery: the next run covering that day loads it."""
+    from datetime import UTC, datetime
+
+    from pilotage.ingest.gates import accept
+    from pilotage.ingest.raw_schema import ensure_raw_schema
+    from pilotage.warehouse import connect, writer_lock
+
+    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
+        con = connect(settings.warehouse_path)
+        try:
+            ensure_raw_schema(con)
+            name = accept(con, args.entity, args.day, datetime.now(UTC))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            con.close()
+    print(f"accepted {name} for {args.entity} {args.day}; it loads on the next run covering that "
+          f"day: pilotage run --from {args.day}")
     return 0
 
 
@@ -215,72 +274,53 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _resolve_layout(name: str, settings: Settings):
-    """A layout by vendor name, entity key (its current layout) or YAML path."""
-    from pilotage.ingest.contracts import ENTITIES
-    from pilotage.ingest.layout_lookup import layout_of, vendor_layout_path, vendor_layouts
-    from pilotage.ingest.layout_parser import read_layout_file
-
-    if name.endswith((".yml", ".yaml")) or "/" in name:
-        return read_layout_file(Path(name))
-    if name in {e.key for e in ENTITIES}:
-        return layout_of(name, settings)
-    if name in vendor_layouts():
-        return read_layout_file(vendor_layout_path(name))
-    known = ", ".join(sorted(vendor_layouts()))
-    raise SystemExit(f"error: no layout {name!r}: give a vendor layout ({known}), "
-                     "an entity key or a path to a YAML file")
-
-
 def cmd_mapping_list(args: argparse.Namespace, settings: Settings) -> int:
     from pilotage.ingest.layout_lookup import vendor_layouts
     from pilotage.ingest.layout_parser import read_layout_file
 
     print(f"{'vendor layout':40} {'entity':24} format")
-    for name, path in sorted(vendor_layouts().items()):
+    for name, path in sorted(vendor_layouts(settings.layouts_dir).items()):
         layout = read_layout_file(path)
         print(f"{name:40} {layout.entity.key:24} {layout.format}")
     return 0
 
 
 def cmd_mapping_check(args: argparse.Namespace, settings: Settings) -> int:
-    """Map a sample file; print the first rows, then every rejected row with its reason."""
-    import hashlib
-
-    import pandas as pd
-
+    """The pipeline on one file, loading nothing: mapping, rejected rows, validation, KPIs."""
     from pilotage.ingest.layout_spec import LayoutError
-    from pilotage.ingest.reader import Delivered, map_file
+    from pilotage.ingest.mapping_check import check_file, resolve_layout
+    from pilotage.ingest.rules import RulesError
 
     try:
-        layout = _resolve_layout(args.layout, settings)
-        sha = hashlib.sha256(args.file.read_bytes()).hexdigest()
-        mapped = map_file(layout, Delivered(args.file, args.day, sha, args.file.name), raw=True)
-    except (LayoutError, OSError) as exc:
+        layout = resolve_layout(args.layout, settings)
+        return check_file(layout, args.file, args.day, settings, args.rows, sys.stdout)
+    except (LayoutError, RulesError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    rows, dropped = mapped.rows, mapped.dropped
-    bad = rows[rows["_errors"].notna()]
-    columns = list(layout.entity.columns)
-    print(f"layout {layout.path} -> {layout.entity.key} ({layout.format})")
-    print(f"{args.file}: {len(rows) + len(dropped)} record(s): {len(rows) - len(bad)} mapped, "
-          f"{len(bad)} with unparseable values, {len(dropped)} dropped by rule")
-    for rule, count in mapped.drop_counts.items():
-        print(f"  dropped by rule {rule!r}: {count}")
-    if len(rows):
-        with pd.option_context("display.max_columns", None, "display.width", 200,
-                               "display.max_colwidth", 40):
-            print(f"\nFirst {min(args.rows, len(rows))} mapped row(s):")
-            print(rows[["_row_number", *columns]].head(args.rows).to_string(index=False))
-    if len(bad) or len(dropped):
-        print("\nRejected rows:")
-    for _, row in bad.iterrows():
-        reasons = [f"{c} = {row.get('_raw__' + c)!r} does not parse as {layout.entity.columns[c]}"
-                   for c in str(row["_errors"]).split(",")]
-        print(f"  record {row['_row_number']}: " + "; ".join(reasons))
-    for _, row in dropped.iterrows():
-        print(f"  record {row['_row_number']}: dropped by rule {row['_dropped_by']!r}")
-    return 1 if len(bad) else 0
+
+
+def cmd_mapping_rules(args: argparse.Namespace, settings: Settings) -> int:
+    """The validation rules of a layout's entity with this center's severities."""
+    from pilotage.ingest.layout_spec import LayoutError
+    from pilotage.ingest.mapping_check import resolve_layout
+    from pilotage.ingest.rules import RulesError, read_rules
+    from pilotage.ingest.validation import suite_document
+
+    try:
+        layout = resolve_layout(args.layout, settings)
+        rules = read_rules(settings.rules_file)
+        doc = suite_document(settings.expectations_dir, layout.entity.key, layout, rules)
+    except (LayoutError, RulesError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{'rule id':50} {'severity':12} rule")
+    for expectation in doc["expectations"]:
+        meta = expectation.get("meta", {})
+        setting = rules.get(layout.entity.key, {}).get(meta.get("id"))
+        severity = meta.get("severity", "blocking") + (f" ({setting.threshold()})" if setting and
+                                                      setting.severity == "reject_rows" else "")
+        print(f"{meta.get('id', expectation['type']):50} {severity:12} {meta.get('rule', '')}")
+    return 0
 
 
 def cmd_mapping_sample(args: argparse.Namespace, settings: Settings) -> int:
@@ -393,22 +433,33 @@ def build_parser() -> argparse.ArgumentParser:
                       help="list committees, providers and the latest complete periods, then exit")
     pack.set_defaults(func=cmd_pack)
 
-    status = sub.add_parser("status", help="what is loaded, missing or quarantined")
+    status = sub.add_parser("status", help="what is loaded, missing, quarantined or suspect")
     status.add_argument("--limit", type=int, default=20, help="problem lines to show (default 20)")
     status.set_defaults(func=cmd_status)
+
+    acc = sub.add_parser("accept", help="confirm a suspect delivery (one that empties or shrinks a "
+                         "loaded day): the next run covering the day loads it")
+    acc.add_argument("entity", help="entity key, e.g. acd__contacts (see `pilotage status`)")
+    acc.add_argument("day", type=_date, help="business day (YYYY-MM-DD)")
+    acc.set_defaults(func=cmd_accept)
 
     mapping = sub.add_parser("mapping", help="vendor layout mappings: list them, check one against a "
                              "sample file, write a sample file")
     msub = mapping.add_subparsers(dest="mapping_command", required=True)
     mlist = msub.add_parser("list", help="the shipped vendor layouts")
     mlist.set_defaults(func=cmd_mapping_list)
-    check = msub.add_parser("check", help="map a sample file: first rows, every rejected row and why")
+    check = msub.add_parser("check", help="the pipeline on one file, loading nothing: first rows, every "
+                            "rejected row and why, the validation verdict, the file's KPIs")
     check.add_argument("layout", help="vendor layout name, entity key, or path to a YAML mapping")
     check.add_argument("file", type=Path, help="a file in that layout")
     check.add_argument("--rows", type=int, default=5, help="mapped rows to show (default 5)")
     check.add_argument("--day", type=_date, default=date(2026, 1, 1),
                        help="business day to stamp on the rows (default 2026-01-01)")
     check.set_defaults(func=cmd_mapping_check)
+    mrules = msub.add_parser("rules", help="the validation rules of a layout's entity, with their ids "
+                             "and this center's severities (PILOTAGE_RULES)")
+    mrules.add_argument("layout", help="vendor layout name, entity key, or path to a YAML mapping")
+    mrules.set_defaults(func=cmd_mapping_rules)
     sample = msub.add_parser("sample", help="write one generated day in a vendor layout")
     sample.add_argument("layout", help="vendor layout name (see 'mapping list')")
     sample.add_argument("--day", type=_date, required=True, help="the day (YYYY-MM-DD)")

@@ -43,10 +43,21 @@ PATH_KEYS = (
     "PILOTAGE_LAYOUTS_DIR",
     "PILOTAGE_PUBLISHED",
     "PILOTAGE_PUBLISHED_PARQUET",
+    "PILOTAGE_RULES",
+)
+GATE_KEYS = (
+    "PILOTAGE_SHRINK_RATIO",
+    "PILOTAGE_LANDING_COMPLETE",
+    "PILOTAGE_LANDING_SETTLE_SECONDS",
+    "PILOTAGE_LANDING_MARKER_SUFFIX",
+    "PILOTAGE_VOLUME_DAYS",
+    "PILOTAGE_VOLUME_HIGH",
+    "PILOTAGE_VOLUME_LOW",
+    "PILOTAGE_VOLUME_MIN_ROWS",
 )
 # Settings an Airflow Variable may override. Not the time zone: the DAGs' schedules use it at
 # parse time, where reading Variables is banned, so it comes from the environment only.
-VARIABLES = tuple(key.lower() for key in (*PATH_KEYS, LAYOUTS_ENV, *DROP_KEYS))
+VARIABLES = tuple(key.lower() for key in (*PATH_KEYS, LAYOUTS_ENV, *DROP_KEYS, *GATE_KEYS))
 
 
 def center_time_zone(env: Mapping[str, str] | None = None) -> str:
@@ -60,6 +71,41 @@ def _merged(env: Mapping[str, str], overrides: Mapping[str, str | None]) -> dict
     values = {key: value for key, value in env.items() if value}
     values.update({key.upper(): value for key, value in overrides.items() if value})
     return values
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Delivery gates (``PILOTAGE_<NAME>``): when a landing file is complete, when a delivery
+    that shrinks a loaded day is held back as suspect, when a day's volume is anomalous."""
+
+    shrink_ratio: float = 0.5  # a delivery below this share of the loaded rows is suspect
+    landing_complete: str = "stable"  # stable (size+mtime settle) | marker (<name><suffix>)
+    landing_settle_seconds: float = 5.0
+    landing_marker_suffix: str = ".done"
+    volume_days: int = 28  # trailing days whose same-weekday loaded counts make the median
+    volume_high: float = 3.0  # warn above this multiple of the median
+    volume_low: float = 1 / 3  # warn below this share of the median
+    volume_min_rows: int = 50  # no judgement while both the day and the median are below this
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str]) -> Gates:
+        """Gates from upper-case ``PILOTAGE_*`` values; a malformed number names its setting."""
+        kwargs: dict[str, Any] = {}
+        for name, kind in (("shrink_ratio", float), ("landing_settle_seconds", float),
+                           ("volume_days", int), ("volume_high", float), ("volume_low", float),
+                           ("volume_min_rows", int),
+                           ("landing_complete", str), ("landing_marker_suffix", str)):
+            key = f"PILOTAGE_{name.upper()}"
+            if values.get(key, "").strip():
+                try:
+                    kwargs[name] = kind(values[key].strip())
+                except ValueError:
+                    raise ValueError(f"{key}: not a {kind.__name__}: {values[key]!r}") from None
+        gates = cls(**kwargs)
+        if gates.landing_complete not in ("stable", "marker"):
+            raise ValueError(f"PILOTAGE_LANDING_COMPLETE must be 'stable' or 'marker', "
+                             f"got {gates.landing_complete!r}")
+        return gates
 
 
 @dataclass(frozen=True)
@@ -80,6 +126,7 @@ class Settings:
     # PILOTAGE_PUBLISHED_PARQUET: the marts as Parquet, one folder per mart (a swapped symlink)
     published_parquet_dir: Path
     layouts_dir: Path | None = None  # the user's layouts folder, searched before the shipped one
+    rules_file: Path | None = None  # PILOTAGE_RULES: the center's rule severities (YAML)
     layouts: str = ""  # PILOTAGE_LAYOUTS: entity -> vendor layout, JSON or key=name,key=name
     drop: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # PILOTAGE_DROP_*
     time_zone: str = DEFAULT_TIME_ZONE
@@ -87,6 +134,7 @@ class Settings:
     hash_key: str | None = field(default=None, repr=False)
     # PILOTAGE_LOCK_TIMEOUT_SECONDS: how long a writer waits for the warehouse lock
     lock_timeout_seconds: float = 600.0
+    gates: Gates = field(default_factory=Gates)
     # conn id -> the Connection's fields (conn_type, host, login, password, port, extra), given
     # by the caller that can read Connections (``dag_defaults.airflow_connections``); secrets
     connections: Mapping[str, Mapping[str, Any]] = field(
@@ -107,6 +155,7 @@ class Settings:
 
         data = path("PILOTAGE_DATA_DIR", PROJECT_ROOT / "data")
         layouts_dir = values.get("PILOTAGE_LAYOUTS_DIR")
+        rules_file = values.get("PILOTAGE_RULES")
         return cls(
             data_dir=data,
             landing_dir=path("PILOTAGE_LANDING_DIR", data / "landing"),
@@ -120,11 +169,13 @@ class Settings:
             published_parquet_dir=path("PILOTAGE_PUBLISHED_PARQUET", data / "warehouse" / "parquet"),
             airflow_home=path("AIRFLOW_HOME", PROJECT_ROOT / ".airflow"),
             layouts_dir=Path(layouts_dir).expanduser().resolve() if layouts_dir else None,
+            rules_file=Path(rules_file).expanduser().resolve() if rules_file else None,
             layouts=values.get(LAYOUTS_ENV, "").strip(),
             drop=MappingProxyType({key: values[key] for key in DROP_KEYS if key in values}),
             time_zone=center_time_zone(values),
             hash_key=values.get("PILOTAGE_HASH_KEY") or None,
             lock_timeout_seconds=float(values.get("PILOTAGE_LOCK_TIMEOUT_SECONDS") or 600.0),
+            gates=Gates.from_values(values),
             connections=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in (connections or {}).items()}),
         )
 
@@ -148,6 +199,11 @@ def subprocess_env(extra: Mapping[str, str], defaults: Mapping[str, str] | None 
         env.setdefault(key, value)
     env.update(extra)
     return env
+
+
+def chromium_override() -> str | None:
+    """``PILOTAGE_CHROMIUM``: the Chromium that prints PDF packs (else the first on the PATH)."""
+    return os.environ.get("PILOTAGE_CHROMIUM") or None
 
 
 def secret_from_environment(name: str) -> str | None:

@@ -149,6 +149,44 @@ def _stamp(info: dict[str, Any]) -> tuple[Any, str]:
     return info.get("size"), str(moment)
 
 
+def incomplete_files(
+    fs,
+    folder: str,
+    listing: Mapping[str, dict[str, Any]],
+    names: list[str],
+    *,
+    complete: str,
+    settle_seconds: float,
+    marker_suffix: str,
+    sleep: Callable[[float], None] = time.sleep,
+    now: float | None = None,
+) -> dict[str, str]:
+    """Which of ``names`` present in ``listing`` (``fs.ls(folder, detail=True)`` by base name)
+    are not complete yet, with the reason. ``marker``: no ``<name><marker_suffix>`` beside it.
+    ``stable``: size or modification time changed over ``settle_seconds`` (one wait for all).
+    With ``now`` (same clock as the files: a local folder), a file last modified more than
+    ``settle_seconds`` ago needs no wait, and one modified in the future is not complete."""
+    present = [n for n in names if n in listing and listing[n].get("type") != "directory"]
+    if complete == "marker":
+        return {n: f"no marker {n}{marker_suffix}" for n in present if n + marker_suffix not in listing}
+    if now is not None:
+        present = [n for n in present
+                   if not isinstance(listing[n].get("mtime"), int | float)
+                   or now - listing[n]["mtime"] < settle_seconds]
+    if not present:
+        return {}
+    sleep(settle_seconds)
+    relisted = {Path(i["name"]).name: i for i in fs.ls(folder, detail=True)}
+    reasons = {}
+    for name in present:
+        after = relisted.get(name, {})
+        if _stamp(after) != _stamp(listing[name]):
+            reasons[name] = f"still growing (size/time changed within {settle_seconds}s)"
+        elif now is not None and isinstance(after.get("mtime"), int | float) and after["mtime"] > now:
+            reasons[name] = "modification time in the future (still being written?)"
+    return reasons
+
+
 class Ledger:
     """What was picked up, by drop path: sha256, size and stamp (JSON, rewritten atomically)."""
 
@@ -217,12 +255,9 @@ def pickup(
     except OSError as exc:
         raise DropError(f"PILOTAGE_DROP_URL {cfg.url}: cannot list {folder}: {exc}") from None
     candidates = {name: info for name, info in listing.items() if info.get("type") != "directory"}
-    present = [e for e in expected if e[2] in candidates]
-    if cfg.complete == "stable" and present:
-        sleep(cfg.settle_seconds)
-        relisted = {Path(i["name"]).name: i for i in fs.ls(folder, detail=True)}
-    else:
-        relisted = candidates
+    unsettled = incomplete_files(fs, folder, listing, [e[2] for e in expected], complete=cfg.complete,
+                                 settle_seconds=cfg.settle_seconds, marker_suffix=cfg.marker_suffix,
+                                 sleep=sleep)
     ledger = Ledger(settings.data_dir / "pickup" / "ledger.json")
     results: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
@@ -231,12 +266,9 @@ def pickup(
         info = candidates.get(drop_name)
         if info is None:
             item["status"] = "absent"
-        elif cfg.complete == "marker" and drop_name + cfg.marker_suffix not in listing:
+        elif drop_name in unsettled:
             item["status"] = "incomplete"
-            item["reason"] = f"no marker {drop_name}{cfg.marker_suffix}"
-        elif cfg.complete == "stable" and _stamp(relisted.get(drop_name, {})) != _stamp(info):
-            item["status"] = "incomplete"
-            item["reason"] = f"still growing (size/time changed within {cfg.settle_seconds}s)"
+            item["reason"] = unsettled[drop_name]
         else:
             item.update(
                 _take(

@@ -25,6 +25,8 @@ class Entity:
     name: str
     file_glob: str  # pattern in <landing>/<source>/, with {yyyymmdd}
     columns: dict[str, str]  # canonical column -> DuckDB type
+    unique_key: tuple[str, ...] = ()  # the columns that identify one record (unique within a delivery)
+    optional: frozenset[str] = frozenset()  # columns a layout may leave out (typed NULL)
 
     @property
     def key(self) -> str:
@@ -69,7 +71,10 @@ ENTITIES: tuple[Entity, ...] = (
             "customer_address": "VARCHAR",  # PII: phone number or e-mail address
             "customer_id": "VARCHAR",
             "case_number": "VARCHAR",
+            "outcome": "VARCHAR",  # answered | abandoned | other, when the vendor says it (nullable)
         },
+        unique_key=("contact_id",),
+        optional=frozenset({"outcome"}),
     ),
     Entity(
         "acd",
@@ -87,6 +92,7 @@ ENTITIES: tuple[Entity, ...] = (
             "aux_seconds": "INTEGER",
             "contacts_handled": "INTEGER",
         },
+        unique_key=("agent_username", "queue_group", "interval_start_at"),
     ),
     Entity(
         "crm",
@@ -109,6 +115,7 @@ ENTITIES: tuple[Entity, ...] = (
             "supplied_email": "VARCHAR",  # PII
             "supplied_phone": "VARCHAR",  # PII
         },
+        unique_key=("case_id",),
     ),
     Entity(
         "crm",
@@ -123,6 +130,7 @@ ENTITIES: tuple[Entity, ...] = (
             "scale_max": "INTEGER",
             "answered_at": "TIMESTAMP",
         },
+        unique_key=("survey_id", "question"),
     ),
     Entity(
         "wfm",
@@ -137,6 +145,7 @@ ENTITIES: tuple[Entity, ...] = (
             "forecast_aht_seconds": "DOUBLE",
             "forecast_required_agents": "DOUBLE",
         },
+        unique_key=("queue_name", "interval_start_at"),
     ),
     Entity(
         "wfm",
@@ -150,6 +159,7 @@ ENTITIES: tuple[Entity, ...] = (
             "end_at": "TIMESTAMP",  # UTC
             "time_zone": "VARCHAR",
         },
+        unique_key=("agent_id", "start_at", "activity"),
     ),
     Entity(
         "wfm",
@@ -167,6 +177,7 @@ ENTITIES: tuple[Entity, ...] = (
             "leave_date": "DATE",
             "skills": "VARCHAR",
         },
+        unique_key=("agent_id",),
     ),
     Entity(
         "qa",
@@ -184,6 +195,7 @@ ENTITIES: tuple[Entity, ...] = (
             "calibration_session_id": "VARCHAR",
             "calibration_role": "VARCHAR",
         },
+        unique_key=("evaluation_id",),
     ),
     Entity(
         "qa",
@@ -199,6 +211,7 @@ ENTITIES: tuple[Entity, ...] = (
             "is_not_applicable": "BOOLEAN",
             "points": "DOUBLE",
         },
+        unique_key=("evaluation_id", "question_ref_id"),
     ),
 )
 

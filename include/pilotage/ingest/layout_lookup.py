@@ -75,7 +75,7 @@ def layout_of(entity_key: str, settings: Settings) -> Layout:
 def load_layout(entity_key: str, layouts_dir: Path | None = None,
                 selection: Mapping[str, str] | None = None) -> Layout:
     """The layout of an entity: the vendor layout ``selection`` names for it if any, else
-    ``<layouts_dir>/<entity_key>.yml`` (default: the shipped layouts)."""
+    ``<entity_key>.yml`` of the user's ``layouts_dir``, else of the shipped layouts."""
     chosen = (selection or {}).get(entity_key)
     if chosen:
         path = vendor_layout_path(chosen, layouts_dir)
@@ -88,7 +88,9 @@ def load_layout(entity_key: str, layouts_dir: Path | None = None,
             raise LayoutError(f"{LAYOUT_SELECTION_ENV} selects {chosen!r} for {entity_key}, but that "
                               f"layout maps {layout.entity.key}")
         return layout
-    path = (layouts_dir or DEFAULT_LAYOUTS_DIR) / f"{entity_key}.yml"
-    if not path.exists():
-        raise LayoutError(f"no layout for {entity_key}: {path} does not exist")
-    return read_layout_file(path)
+    for folder in filter(None, (layouts_dir, DEFAULT_LAYOUTS_DIR)):
+        path = folder / f"{entity_key}.yml"
+        if path.exists():
+            return read_layout_file(path)
+    raise LayoutError(f"no layout for {entity_key}: {entity_key}.yml is in neither "
+                      f"{layouts_dir} nor {DEFAULT_LAYOUTS_DIR}")

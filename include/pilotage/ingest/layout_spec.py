@@ -17,6 +17,16 @@ its value comes from and how to parse it. Top-level keys:
 ``records``       JSON: path of the records list inside each document (``conversations``)
 ``explode``       JSON: one output row per element of this list (paths starting with ``/`` are
                   then read from the enclosing record)
+``versions``      the vendor re-delivers versions of a record: ``{order_by: last_updated_at}``
+                  (``key`` defaults to the entity's contract key; ``order_by`` a contract column or
+                  ``_row_number``). Without it a repeated contract key within a delivery is a
+                  validation failure (rule ``duplicate_key``); with it, repeats are versions, raw
+                  keeps them all and staging keeps the latest by ``order_by``
+``file``          the delivered file's name in ``<landing>/<source>/``, any extension, with
+                  ``{yyyymmdd}``, ``{yymmdd}``, ``{yyyy}``, ``{mm}``, ``{dd}`` (default: the
+                  contract's name); with ``split_by`` the name may give only the month, or no date
+``split_by``      the file holds several days (a month, say): each row belongs to the local
+                  business day of this timestamp column, and each day loads as its own partition
 ``drop_when``     rules dropping records, each ``{name, column|field, <test>}`` or
                   ``{name, all: [...]}``/``{name, any: [...]}``; counts are reported per rule
 ``description`` / ``vendor``   free text
@@ -42,7 +52,16 @@ Column keys (``columns.<canonical name>``):
 ``scale``         multiply a numeric value (``0.001`` for milliseconds -> seconds)
 ``time_from``     a separate time-of-day field combined with the date (``time_format``)
 ``tz`` / ``tz_from``  the wall-clock time zone (a name, or a field holding it); converted to UTC
-``after``         another timestamp column: a value earlier than it crosses midnight (+1 day)
+``after``         another timestamp column: a value earlier than it by more than
+                  ``after_tolerance`` (seconds, or ``90s``/``30m``/``1h``; default 1 hour) crossed
+                  midnight (+1 day); a smaller gap is clock skew and the value is kept as is
+``concat``        build the value from several fields, ``concat: [TRUNK, CALLID]`` joined by
+                  ``sep`` (default ``-``); NULL when any part is missing (keys of several fields)
+``case``          derive the value by condition: ``case: [{when: <test>, then: X}, ...]`` with
+                  ``else: Y``; a test is ``{field: F, in|not_in|equals|is_null|below|above: ...}``
+                  or ``{all|any: [tests]}``; ``then``/``else`` are constants or ``{from: F}``
+``multiply`` / ``add`` / ``subtract``   arithmetic on numeric fields (each parsed as the
+                  column's ``format``, e.g. ``hms``): ``multiply: [AVG_TALK, CALLS]``
 
 The layout is compiled to one DuckDB SELECT over the file; a value that is present but cannot
 be parsed becomes NULL and its column name is listed in the row's ``_errors`` field, which the
@@ -139,10 +158,28 @@ class ColumnSpec:
     only_if: str | None = None
     regex: str | None = None
     scale: float | None = None
+    after_tolerance: int = 3600  # seconds of clock skew that are not a midnight crossing
+    concat: tuple[str | int, ...] = ()
+    sep: str = "-"
+    cases: tuple[CaseBranch, ...] = ()
+    otherwise: Any = None  # ``else`` of ``case``: a constant or {"from": ref}
+    operation: str | None = None  # multiply | add | subtract
+    operands: tuple[str | int, ...] = ()
 
     @property
     def is_constant(self) -> bool:
-        return self.source is None
+        return self.source is None and not (self.concat or self.cases or self.operation)
+
+    def refs(self) -> list[str | int]:
+        """Every source field this column reads."""
+        found = [self.source, self.time_from, self.tz_from, *self.concat, *self.operands]
+        for branch in self.cases:
+            found.extend(_condition_fields(branch.when))
+            if isinstance(branch.then, dict):
+                found.append(branch.then["from"])
+        if isinstance(self.otherwise, dict):
+            found.append(self.otherwise["from"])
+        return [f for f in found if f is not None]
 
     @property
     def has_default(self) -> bool:
@@ -159,6 +196,23 @@ class DropCondition:
     operand: Any = None
     all: tuple[DropCondition, ...] = ()
     any: tuple[DropCondition, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseBranch:
+    """One ``when``/``then`` of a derived column; ``then`` is a constant or ``{"from": ref}``."""
+
+    when: DropCondition
+    then: Any
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The vendor re-delivers versions of a record: repeats of ``key`` are versions, ordered by
+    ``order_by`` (the latest wins downstream)."""
+
+    key: tuple[str, ...]
+    order_by: str
 
 
 @dataclass(frozen=True)
@@ -182,12 +236,15 @@ class Layout:
     line_endings: str = "auto"
     records: str | None = None
     drop_when: tuple[DropRule, ...] = ()
+    versions: Versions | None = None
+    file: str | None = None  # delivered file name pattern, None: the contract's
+    split_by: str | None = None  # the file holds several days: each row's day is this column's
 
     def source_fields(self) -> set[str]:
         """Top-level fields the file must provide (CSV header names)."""
         names: set[str] = set()
         for col in self.columns:
-            for ref in (col.source, col.time_from, col.tz_from):
+            for ref in col.refs():
                 if isinstance(ref, str) and ref:
                     names.add(ref)
         for rule in self.drop_when:
@@ -198,7 +255,7 @@ class Layout:
         """1-based positions the file must provide (header-less CSV)."""
         out: set[int] = set()
         for col in self.columns:
-            for ref in (col.source, col.time_from, col.tz_from):
+            for ref in col.refs():
                 if isinstance(ref, int):
                     out.add(ref)
         for rule in self.drop_when:

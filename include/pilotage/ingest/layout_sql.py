@@ -166,9 +166,40 @@ class LayoutCompiler:
 
     def source_text(self, spec: ColumnSpec) -> str | None:
         """The column's text before typing (None for a ``value: null`` column)."""
+        if spec.concat:
+            parts = [self.text(ref, spec, main=False) for ref in spec.concat]
+            missing = " or ".join(f"{p} is null" for p in parts)
+            return f"(case when {missing} then null else concat_ws({sql_quote(spec.sep)}, {', '.join(parts)}) end)"
+        if spec.cases:
+            whens = " ".join(f"when coalesce({self.test(b.when)}, false) then {self._outcome(b.then, spec)}"
+                             for b in spec.cases)
+            return f"(case {whens} else {self._outcome(spec.otherwise, spec)} end)"
+        if spec.operation:
+            texts = [self.text(ref, spec, main=False) for ref in spec.operands]
+            return f"(case when {' and '.join(f'{t} is not null' for t in texts)} then 'x' end)"
         if spec.is_constant:
             return None if spec.const is None else sql_quote(str(spec.const))
         return self.text(spec.source, spec)
+
+    def _outcome(self, value, spec: ColumnSpec) -> str:
+        if isinstance(value, dict):
+            return self.text(value["from"], spec, main=False)
+        return _literal(value)
+
+    def test(self, cond: DropCondition) -> str:
+        """A test on source fields' text (derived columns)."""
+        if cond.all or cond.any:
+            parts = [f"coalesce({self.test(c)}, false)" for c in (cond.all or cond.any)]
+            return "(" + (" and " if cond.all else " or ").join(parts) + ")"
+        return _test(f"nullif(trim({self.field(cond.field)}), '')", cond.test, cond.operand, as_text=True)
+
+    def _arithmetic(self, spec: ColumnSpec) -> str:
+        numbers = []
+        for ref in spec.operands:
+            text = self.text(ref, spec, main=False)
+            numbers.append(_hms(text) if spec.format == "hms" else f"try_cast({text} as double)")
+        op = {"multiply": " * ", "add": " + ", "subtract": " - "}[spec.operation]
+        return "(" + op.join(numbers) + ")"
 
     def typed(self, spec: ColumnSpec) -> str:
         """SQL that parses the column's text into its contract type (NULL when it cannot)."""
@@ -179,7 +210,10 @@ class LayoutCompiler:
         if spec.type == "VARCHAR":
             return text
         if spec.type in ("INTEGER", "DOUBLE"):
-            number = _hms(text) if fmt == "hms" else f"try_cast({text} as double)"
+            if spec.operation:
+                number = self._arithmetic(spec)
+            else:
+                number = _hms(text) if fmt == "hms" else f"try_cast({text} as double)"
             if spec.scale is not None:
                 number = f"({number} * {spec.scale!r})"
             if spec.type == "DOUBLE":
@@ -219,9 +253,10 @@ class LayoutCompiler:
         parts, checks = [], []
         for spec in self.layout.columns:
             expr = self.typed(spec)
-            if spec.after:
+            if spec.after:  # earlier than its anchor by more than the skew tolerance: next day
                 anchor = self.typed(by_name[spec.after])
-                expr = f"(case when {expr} < {anchor} then {expr} + interval 1 day else {expr} end)"
+                expr = (f"(case when {expr} < {anchor} - to_seconds({spec.after_tolerance}) "
+                        f"then {expr} + interval 1 day else {expr} end)")
             parts.append(f"{expr} as {_ident(spec.name)}")
             present = self.source_text(spec)
             if present is not None and spec.time_from is not None:
@@ -272,22 +307,26 @@ class LayoutCompiler:
             target, as_text = _ident(cond.column), False
         else:
             target, as_text = f"_drop_field_{fields.index(cond.field)}", True
-        test, operand = cond.test, cond.operand
-        if test == "is_null":
-            return f"({target} is {'' if operand else 'not '}null)"
-        if test in ("below", "above"):
-            op = "<" if test == "below" else ">"
-            return f"(try_cast({target} as double) {op} {float(operand)!r})"
-        items = operand if test in ("in", "not_in") else [operand]
-        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in items)
-        if numbers and not as_text:
-            lhs, rhs = f"try_cast({target} as double)", ", ".join(repr(float(v)) for v in items)
-        else:
-            lhs, rhs = f"{target}::varchar", ", ".join(sql_quote(_as_text(v)) for v in items)
-        if not items:
-            return "false" if test != "not_in" else f"({target} is not null)"
-        neg = "not " if test == "not_in" else ""
-        return f"({lhs} {neg}in ({rhs}))"
+        return _test(target, cond.test, cond.operand, as_text)
+
+
+def _test(target: str, test: str | None, operand, as_text: bool) -> str:
+    """SQL for one test (``is_null``, ``in``, ``not_in``, ``equals``, ``below``, ``above``)."""
+    if test == "is_null":
+        return f"({target} is {'' if operand else 'not '}null)"
+    if test in ("below", "above"):
+        op = "<" if test == "below" else ">"
+        return f"(try_cast({target} as double) {op} {float(operand)!r})"
+    items = operand if test in ("in", "not_in") else [operand]
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in items)
+    if numbers and not as_text:
+        lhs, rhs = f"try_cast({target} as double)", ", ".join(repr(float(v)) for v in items)
+    else:
+        lhs, rhs = f"{target}::varchar", ", ".join(sql_quote(_as_text(v)) for v in items)
+    if not items:
+        return "false" if test != "not_in" else f"({target} is not null)"
+    neg = "not " if test == "not_in" else ""
+    return f"({lhs} {neg}in ({rhs}))"
 
 
 def _as_text(value) -> str:
@@ -308,8 +347,3 @@ def _hms(text: str) -> str:
     sign = f"(case when starts_with({text}, '-') then -1 else 1 end)"
     return (f"(case when regexp_full_match({text}, '-?[0-9]+(:[0-9]{{1,2}}){{0,2}}') "
             f"then {sign} * {seconds} end)::double")
-
-
-def compile_select(layout: Layout, csv_columns: list[str] | None = None) -> str:
-    """The SELECT list turning a record (``_root``/``_item`` or CSV row) into canonical columns."""
-    return LayoutCompiler(layout, csv_columns).select_list()

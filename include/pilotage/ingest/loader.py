@@ -30,10 +30,26 @@ def replace_days(con: duckdb.DuckDBPyConnection, ent: Entity, parquet_files: lis
     before = con.execute(f"select count(*) from {ent.table}").fetchone()[0]
     con.execute(
         f"insert into {ent.table} ({quoted}) select {casts} "
-        f"from read_parquet(?, union_by_name = true)",
-        [parquet_files],
+        f"from read_parquet(?, union_by_name = true) where _business_date = any(?::date[])",
+        [parquet_files, days],  # only the given days: a held-back file's rows share the cache
     )
     return con.execute(f"select count(*) from {ent.table}").fetchone()[0] - before
+
+
+def replace_accounts(con: duckdb.DuckDBPyConnection, entity_key: str, days: list[date],
+                     rejected_files: list[str], dropped: dict[date, dict[str, int]]) -> None:
+    """Replace the days' rejected rows (from Parquet files) and drop-rule counts."""
+    con.execute("delete from raw._rejected_rows where entity = ? and business_date = any(?::date[])",
+                [entity_key, days])
+    con.execute("delete from raw._dropped_by_rule where entity = ? and business_date = any(?::date[])",
+                [entity_key, days])
+    if rejected_files:
+        con.execute("insert into raw._rejected_rows select entity, business_date, source_file, "
+                    "file_sha256, row_number, rules, row_values::json from read_parquet(?)",
+                    [rejected_files])
+    for day, counts in dropped.items():
+        for rule, count in counts.items():
+            con.execute("insert into raw._dropped_by_rule values (?, ?, ?, ?)", [entity_key, day, rule, count])
 
 
 def record(
@@ -46,18 +62,25 @@ def record(
     file_sha256: str | None = None,
     message: str | None = None,
     loaded: tuple[str, int] | None = None,
+    accounts: tuple[int, int, int] | None = None,
 ) -> None:
-    """Upsert the day's line in ``raw._load_log``; ``loaded`` = (sha, rows) when rows were replaced."""
+    """Upsert the day's line in ``raw._load_log``; ``loaded`` = (sha, rows) when rows were replaced,
+    ``accounts`` = (delivered, rejected, dropped) records of that file."""
     if loaded is not None:
         loaded_sha, row_count = loaded
+        delivered, rejected, dropped = accounts or (row_count, 0, 0)
         con.execute(
-            "insert or replace into raw._load_log values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [entity_key, day, status, source_file, file_sha256, loaded_sha, row_count, message],
+            "insert or replace into raw._load_log (entity, business_date, status, source_file, "
+            "file_sha256, loaded_sha256, row_count, message, delivered_rows, rejected_rows, dropped_rows) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [entity_key, day, status, source_file, file_sha256, loaded_sha, row_count, message,
+             delivered, rejected, dropped],
         )
         return
     con.execute(
         """
-        insert into raw._load_log values (?, ?, ?, ?, ?, null, null, ?)
+        insert into raw._load_log (entity, business_date, status, source_file, file_sha256, message)
+        values (?, ?, ?, ?, ?, ?)
         on conflict (entity, business_date) do update set
             status = excluded.status, source_file = excluded.source_file,
             file_sha256 = excluded.file_sha256, message = excluded.message

@@ -48,14 +48,56 @@ class MappedFile:
     drop_counts: dict[str, int] = field(default_factory=dict)
 
 
+def _utf8_problem(path: Path) -> tuple[str | None, bool]:
+    """Check that a file meant to be UTF-8 decodes as UTF-8: (what is wrong, or None; whether
+    it starts with a UTF-8 byte-order mark). The message names the byte offset and the line."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines, bom = 0, 1, False
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            if offset == 0:
+                bom = chunk.startswith(codecs.BOM_UTF8)
+                if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    return ("encoding: starts with a UTF-16 byte-order mark (byte 1, line 1) but the "
+                            "layout expects UTF-8 (set 'encoding: utf-16' in the layout, or export "
+                            "as UTF-8)"), bom
+            if b"\x00" in chunk:
+                pos = chunk.index(b"\x00")
+                line = lines + chunk[:pos].count(b"\n")
+                return (f"encoding: NUL byte at byte {offset + pos + 1} (line {line}): a UTF-16 "
+                        "export? the layout expects "
+                        "UTF-8 (set 'encoding' in the layout, or export as UTF-8)"), bom
+            try:
+                decoder.decode(chunk, final=len(chunk) < (1 << 20))
+            except UnicodeDecodeError as exc:
+                pos = max(0, min(exc.start, len(chunk) - 1))
+                bad = offset + pos
+                line = lines + chunk[:pos].count(b"\n")
+                return (f"encoding: byte 0x{chunk[pos]:02x} at byte {bad + 1} (line {line}) is "
+                        "not valid UTF-8, which the layout expects (a cp1252/latin-1 export? set "
+                        "'encoding' in the layout, or export as UTF-8)"), bom
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+    return None, bom
+
+
 def _prepared(layout: Layout, path: Path, tmp_dir: str) -> Path:
-    """The file as DuckDB can read it: transcoded to UTF-8 and with LF/CRLF line ends if needed."""
+    """The file as DuckDB can read it: transcoded to UTF-8 and with LF/CRLF line ends if needed.
+    A UTF-8 file is checked first (a wrong encoding is a ``LayoutError`` saying "encoding") and
+    a leading byte-order mark (Excel's "CSV UTF-8") is dropped."""
     encoding = codecs.lookup(layout.encoding).name
-    if encoding in _NATIVE_ENCODINGS and layout.line_endings != "cr":
-        return path
+    if encoding in _NATIVE_ENCODINGS:
+        problem, bom = _utf8_problem(path)
+        if problem:
+            raise LayoutError(f"{path.name}: {problem}")
+        if bom:
+            encoding = "utf-8-sig"
+        elif layout.line_endings != "cr":
+            return path
     target = Path(tmp_dir) / (path.name + ".utf8")
     try:
-        with open(path, encoding=layout.encoding, newline="") as src, \
+        with open(path, encoding=encoding if encoding == "utf-8-sig" else layout.encoding,
+                  newline="") as src, \
                 open(target, "w", encoding="utf-8", newline="") as dst:
             for chunk in iter(lambda: src.read(1 << 20), ""):
                 if layout.line_endings == "cr":
@@ -205,9 +247,11 @@ def _many_from_clause(layout: Layout, paths: list[str]) -> str:
 def map_files(layout: Layout, deliveries: list[Delivered]) -> tuple[pd.DataFrame, dict[int, str]]:
     """Parse many delivered files of one entity in a single DuckDB query (the fast path for a
     window of days). Returns the kept rows with ``_delivery`` (index into ``deliveries``) and the
-    files that could not be read, as {index: reason}. An empty JSON Lines file is a day with no
+    files that could not be read, as {index: reason}; ``rows.attrs["dropped"]`` counts the
+    records each file's drop rules removed, as {index: {rule: count}}. An empty JSON Lines file is a day with no
     rows. When the batch query fails, every file is read alone so the bad one is named."""
     errors: dict[int, str] = {}
+    dropped: dict[int, dict[str, int]] = {}  # delivery index -> drop rule -> records
     frames: list[pd.DataFrame] = []
     tmp_dir = tempfile.mkdtemp(prefix="pilotage-read-")
     con = duckdb.connect()
@@ -257,9 +301,11 @@ def map_files(layout: Layout, deliveries: list[Delivered]) -> tuple[pd.DataFrame
                 exclude = ", ".join([DROP_COLUMN, *hidden])
                 frames.append(con.execute(f"select * exclude ({exclude}) from _mapped "
                                           f"where {DROP_COLUMN} is null order by _delivery, _row_number").df())
-                for rule, count in con.execute(f"select {DROP_COLUMN}, count(*) from _mapped where "
-                                               f"{DROP_COLUMN} is not null group by 1 order by 1").fetchall():
-                    log.info("dropped %d record(s) by rule %r", count, rule)
+                for index, rule, count in con.execute(
+                        f"select _delivery, {DROP_COLUMN}, count(*) from _mapped where "
+                        f"{DROP_COLUMN} is not null group by all order by all").fetchall():
+                    dropped.setdefault(int(index), {})[rule] = int(count)
+                    log.info("%s: dropped %d record(s) by rule %r", deliveries[index].source_name, count, rule)
                 readable = {}
             except duckdb.Error:
                 pass  # fall back to one file at a time, below, to name the file that breaks
@@ -269,6 +315,8 @@ def map_files(layout: Layout, deliveries: list[Delivered]) -> tuple[pd.DataFrame
             except LayoutError as exc:
                 errors[index] = str(exc)
                 continue
+            if frame.attrs.get("dropped"):
+                dropped[index] = dict(frame.attrs["dropped"])
             frames.append(frame.assign(_delivery=index))
     finally:
         con.close()
@@ -277,6 +325,7 @@ def map_files(layout: Layout, deliveries: list[Delivered]) -> tuple[pd.DataFrame
         os.rmdir(tmp_dir)
     frames = [f for f in frames if not f.empty]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    rows.attrs["dropped"] = dropped
     return rows, errors
 
 

@@ -1,10 +1,14 @@
 """Validate canonical rows with the Great Expectations suites stored in ``expectations/``.
 
-One suite per entity (``expectations/<source>__<entity>.json``, GX 1.x suite format). Each
-expectation's ``meta.severity`` says what a failure does: ``blocking`` quarantines the file it
-occurs in, ``warning`` is recorded and the file is loaded. A whole window of files is validated
-in one pass (fast when clean); only when a blocking rule fails is each file re-validated alone,
-so the message can name the file, the rule and the rows.
+One suite per entity (``expectations/<source>__<entity>.json``, GX 1.x suite format), plus the
+contract-key rule built from the layout (``duplicate_key``: the key appears once per delivery;
+``duplicate_version`` instead when the layout declares ``versions``). Each expectation's
+``meta.severity`` (overridden per center by the rules file, see ``rules``) says what a failure
+does: ``blocking`` quarantines the file it occurs in, ``warning`` is recorded and the file is
+loaded, ``reject_rows`` keeps the failing rows out (up to the rule's threshold) and loads the
+rest. A whole window of files is validated in one pass (fast when clean); only when a rule that
+is not a warning fails is each file re-validated alone, so the message can name the file, the
+rule and the rows.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pilotage.ingest.layout_spec import Layout
 from pilotage.ingest.reader import Delivered
-from pilotage.settings import export_defaults
+from pilotage.ingest.rules import Rules, RuleSetting
+from pilotage.settings import DEFAULT_TIME_ZONE, export_defaults
 
 MAX_ROWS_IN_MESSAGE = 10
 
@@ -30,6 +36,7 @@ class FileVerdict:
     delivered: Delivered
     blocking: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rejected: dict[int, list[str]] = field(default_factory=dict)  # row number -> rule ids
 
     @property
     def accepted(self) -> bool:
@@ -79,12 +86,56 @@ def _resolve(value: Any, seeds_dir: Path) -> Any:
     return value
 
 
-def load_suite(expectations_dir: Path, entity_key: str, seeds_dir: Path | None = None):
+def key_rule(layout: Layout) -> dict[str, Any] | None:
+    """The contract-key rule of a layout's entity: repeats of the key within one delivery fail
+    (``_delivery`` numbers the deliveries validated together), unless the layout declares
+    ``versions``: then only two versions with the same ``order_by`` value fail."""
+    ent = layout.entity
+    if layout.versions:
+        key, order_by = layout.versions.key, layout.versions.order_by
+        cols, rule_id = [*key, order_by], "duplicate_version"
+        rule = (f"versions of one {'+'.join(key)} differ by {order_by} (the layout declares "
+                "that the vendor re-delivers versions; staging keeps the latest)")
+    elif ent.unique_key:
+        cols, rule_id = list(ent.unique_key), "duplicate_key"
+        rule = (f"{'+'.join(ent.unique_key)} appears once per delivery (build the key from several "
+                "fields with 'concat' in the layout, or declare 'versions' if the vendor re-delivers "
+                "versions of a record)")
+    else:
+        return None
+    return {"type": "expect_compound_columns_to_be_unique",
+            "kwargs": {"column_list": [*cols, "_delivery"], "ignore_row_if": "any_value_is_missing"},
+            "meta": {"id": rule_id, "severity": "blocking", "rule": rule}}
+
+
+def suite_document(expectations_dir: Path, entity_key: str, layout: Layout | None = None,
+                   rules: Rules | None = None) -> dict[str, Any]:
+    """The entity's suite as JSON: the stored rules, the layout's key rule, the center's
+    severities (``rules``) in ``meta.severity``."""
+    doc = json.loads((expectations_dir / f"{entity_key}.json").read_text(encoding="utf-8"))
+    extra = key_rule(layout) if layout is not None else None
+    if extra:
+        doc["expectations"].append(extra)
+    overrides = (rules or {}).get(entity_key, {})
+    known = {e.get("meta", {}).get("id") for e in doc["expectations"]}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        from pilotage.ingest.rules import RulesError
+
+        raise RulesError(f"rules for {entity_key}: no rule {unknown}; rule ids: {sorted(filter(None, known))}")
+    for expectation in doc["expectations"]:
+        meta = expectation.setdefault("meta", {})
+        if meta.get("id") in overrides:
+            meta["severity"] = overrides[meta["id"]].severity
+    return doc
+
+
+def load_suite(expectations_dir: Path, entity_key: str, seeds_dir: Path | None = None,
+               layout: Layout | None = None, rules: Rules | None = None):
     """The entity's suite; value sets may come from the dbt seeds (``{"$seed": "file.column"}``),
     so a queue added to ``seeds/queues.csv`` is accepted without editing the suite."""
     gx, _ = _gx()
-    path = expectations_dir / f"{entity_key}.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc = suite_document(expectations_dir, entity_key, layout, rules)
     seeds = seeds_dir or expectations_dir.parent / "dbt_project" / "seeds"
     return gx.ExpectationSuite(**_resolve(doc, seeds))
 
@@ -93,13 +144,18 @@ def _severity(result) -> str:
     return (result.expectation_config.meta or {}).get("severity", "blocking")
 
 
+def _rule_id(result) -> str:
+    cfg = result.expectation_config
+    return (cfg.meta or {}).get("id") or cfg.type
+
+
 def _describe(result, rows: list[Any] | None) -> str:
     cfg = result.expectation_config
     meta = cfg.meta or {}
     rule = meta.get("rule") or cfg.type
     kwargs = {k: v for k, v in cfg.kwargs.items() if k in ("column", "column_A", "column_B", "column_list")}
     count = result.result.get("unexpected_count")
-    text = f"rule '{rule}' ({cfg.type} {kwargs}) failed"
+    text = f"rule '{rule}' [{meta.get('id') or cfg.type}] ({cfg.type} {kwargs}) failed"
     if count is not None:
         text += f" on {count} row(s)"
     if rows:
@@ -113,14 +169,15 @@ def _describe(result, rows: list[Any] | None) -> str:
 def _run(suite, frame: pd.DataFrame, with_rows: bool):
     _, batch_definition = _gx()
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    fmt: dict[str, Any] = {"result_format": "SUMMARY"}
+    fmt: dict[str, Any] = {"result_format": "COMPLETE" if with_rows else "SUMMARY"}
     if with_rows:
         fmt["unexpected_index_column_names"] = ["_row_number"]
     return batch.validate(suite, result_format=fmt)
 
 
 def _row_numbers(result) -> list[int]:
-    found = result.result.get("partial_unexpected_index_list") or []
+    found = (result.result.get("unexpected_index_list")
+             or result.result.get("partial_unexpected_index_list") or [])
     rows = []
     for item in found:
         value = item.get("_row_number") if isinstance(item, dict) else item
@@ -129,28 +186,71 @@ def _row_numbers(result) -> list[int]:
     return sorted(set(rows))
 
 
+ROW_DATE = "_row_business_date"  # derived column: the business day a row belongs to
+
+
+def with_row_business_date(suite, rows: pd.DataFrame, time_zone: str) -> pd.DataFrame:
+    """Add ``_row_business_date`` when the suite has a rule on it: the local date (in the
+    center's ``time_zone``) of the column its ``meta.business_date_of`` names. A DATE column or
+    a ``*_local`` wall-clock column is taken as is; other timestamps are UTC."""
+    source = next((e.meta["business_date_of"] for e in suite.expectations
+                   if (e.meta or {}).get("business_date_of")), None)
+    if source is None or source not in rows:
+        return rows
+    values = pd.to_datetime(rows[source])
+    if not source.endswith(("_date", "_local")):
+        values = values.dt.tz_localize("UTC").dt.tz_convert(time_zone).dt.tz_localize(None)
+    return rows.assign(**{ROW_DATE: values.dt.normalize().astype(rows["_business_date"].dtype)})
+
+
 def validate(
     entity_key: str, deliveries: list[Delivered], readable: list[int], rows: pd.DataFrame,
-    expectations_dir: Path, seeds_dir: Path | None = None,
+    expectations_dir: Path, seeds_dir: Path | None = None, time_zone: str = DEFAULT_TIME_ZONE, *,
+    layout: Layout | None = None, rules: Rules | None = None,
 ) -> dict[int, FileVerdict]:
     """Validate the rows of several files of one entity (``rows._delivery`` indexes
-    ``deliveries``); returns a verdict for every readable file."""
+    ``deliveries``; absent: one file); returns a verdict for every readable file."""
     verdicts = {i: FileVerdict(deliveries[i]) for i in readable}
     if rows.empty:
         return verdicts
-    suite = load_suite(expectations_dir, entity_key, seeds_dir)
+    if "_delivery" not in rows.columns:
+        rows = rows.assign(_delivery=readable[0])
+    suite = load_suite(expectations_dir, entity_key, seeds_dir, layout, rules)
+    settings = (rules or {}).get(entity_key, {})
+    rows = with_row_business_date(suite, rows, time_zone)
     batch_result = _run(suite, rows, with_rows=False)
     failed = [r for r in batch_result.results if not r.success]
-    if any(_severity(r) == "blocking" for r in failed):
+    if any(_severity(r) != "warning" for r in failed):
         for index, file_rows in rows.groupby("_delivery", sort=True):
             verdict = verdicts[int(index)]
             for result in _run(suite, file_rows.reset_index(drop=True), with_rows=True).results:
-                if result.success:
-                    continue
-                text = _describe(result, _row_numbers(result))
-                (verdict.blocking if _severity(result) == "blocking" else verdict.warnings).append(text)
+                if not result.success:
+                    _judge(verdict, result, settings, len(file_rows))
     else:
         batch_warnings = [_describe(r, None) for r in failed]
         for verdict in verdicts.values():
             verdict.warnings.extend(batch_warnings)
     return verdicts
+
+
+def _judge(verdict: FileVerdict, result, settings: dict[str, RuleSetting], total: int) -> None:
+    """Record one failed rule on a file's verdict, as its severity says."""
+    rows = _row_numbers(result)
+    text = _describe(result, rows)
+    severity = _severity(result)
+    if severity == "reject_rows":
+        setting = settings.get(_rule_id(result), RuleSetting("reject_rows"))
+        failing = len(rows)
+        if not rows or failing < (result.result.get("unexpected_count") or 0):
+            verdict.blocking.append(text + " (rows cannot be told apart: the whole file is blocked)")
+        elif setting.too_many(failing, total):
+            verdict.blocking.append(f"{text}: {failing} of {total} row(s) is above the reject_rows "
+                                    f"threshold ({setting.threshold()})")
+        else:
+            for row in rows:
+                verdict.rejected.setdefault(row, []).append(_rule_id(result))
+            verdict.warnings.append(f"{text}: {failing} row(s) rejected to raw._rejected_rows")
+    elif severity == "warning":
+        verdict.warnings.append(text)
+    else:
+        verdict.blocking.append(text)

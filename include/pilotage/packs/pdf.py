@@ -8,7 +8,6 @@ network service, and is given the file by path: nothing leaves the machine."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from pilotage.packs.html import write_html
 from pilotage.packs.model import Pack
+from pilotage.settings import chromium_override
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -28,8 +28,8 @@ class ChromiumMissing(RuntimeError):
 
 
 def chromium_path() -> str:
-    """``PILOTAGE_CHROMIUM``, else the first Chromium on the PATH."""
-    configured = os.environ.get("PILOTAGE_CHROMIUM")
+    """``PILOTAGE_CHROMIUM`` (read by settings), else the first Chromium on the PATH."""
+    configured = chromium_override()
     if configured and Path(configured).exists():
         return configured
     for name in CANDIDATES:

@@ -20,7 +20,7 @@ MIN_BENCHMARK_PEERS = 3
 TOTAL = "ALL"
 INTERVAL_MART = "marts.mart_production_intervals"
 # the first name is i12's; the second the name before it (drop it once both branches are merged)
-BONUS_MALUS_MARTS = ("marts.mart_steering_bonus_malus_monthly", "marts.mart_steering_bonus_malus")
+BONUS_MALUS_MART = "marts.mart_steering_bonus_malus_monthly"
 ACTION_PLAN_MART = "marts.mart_steering_action_plan"
 ACTION_ITEMS_MART = "marts.mart_action_plan_items"
 FORECAST_MART = "marts.mart_strategic_volume_forecast"
@@ -130,7 +130,7 @@ def intervals(wh: Warehouse, period: Period, provider_id: str) -> Table:
 def bonus_malus(wh: Warehouse, period: Period, provider_id: str) -> Table:
     """The month's contractual bonus-malus lines (steering)."""
     return with_units(wh, detail_table(
-        wh, "bonus_malus", wh.first_existing(BONUS_MALUS_MARTS), period, provider_id,
+        wh, "bonus_malus", BONUS_MALUS_MART, period, provider_id,
         preferred=("actual", "definition_variant", "is_measured", "band_min", "band_max",
                    "band_description", "adjustment_pct", "invoice_amount_eur", "adjustment_eur"),
         order_by=("kpi_id",)))

@@ -16,16 +16,16 @@ action_plan as (
 final as (
 
     select
-        cast(action_id as varchar) as action_id,
-        cast(provider_id as varchar) as provider_id,
-        cast(site_id as varchar) as site_id,
-        cast(kpi_id as varchar) as kpi_id,
-        cast(title as varchar) as title,
-        cast(owner as varchar) as owner,
+        cast(action_id as {{ dbt.type_string() }}) as action_id,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(site_id as {{ dbt.type_string() }}) as site_id,
+        cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
+        cast(title as {{ dbt.type_string() }}) as title,
+        cast(owner as {{ dbt.type_string() }}) as owner,
         cast(opened_on as date) as opened_on,
         cast(due_on as date) as due_on,
         cast(closed_on as date) as closed_on,
-        cast(status as varchar) as status
+        cast(status as {{ dbt.type_string() }}) as status
 
     from action_plan
 

@@ -40,7 +40,7 @@ evaluator_months as (
         sum(criteria_in_agreement) as criteria_in_agreement
 
     from calibration_evaluators
-    group by 1, 2, 3
+    group by provider_id, evaluator_id, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -54,11 +54,11 @@ evaluator_and_session_months as (
         provider_id,
         'ALL' as evaluator_id,
         period_start,
-        sum(contacts_compared),
-        sum(abs_score_deviation_sum),
-        sum(score_deviation_sum),
-        sum(criteria_compared),
-        sum(criteria_in_agreement)
+        sum(contacts_compared) as contacts_compared,
+        sum(abs_score_deviation_sum) as abs_score_deviation_sum,
+        sum(score_deviation_sum) as score_deviation_sum,
+        sum(criteria_compared) as criteria_compared,
+        sum(criteria_in_agreement) as criteria_in_agreement
 
     from evaluator_months
     group by provider_id, period_start
@@ -76,14 +76,15 @@ spread_months as (
         sum(score_range) as score_range_sum
 
     from calibration_contacts
-    group by 1, 2, 3
+    group by provider_id, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
 kpis as (
 
     {{ kpi_long_unpivot('evaluator_and_session_months', keys + ['period_start'], [
-        {'id': 'calibration_deviation_points', 'numerator': 'abs_score_deviation_sum', 'denominator': 'contacts_compared'},
+        {'id': 'calibration_deviation_points', 'numerator': 'abs_score_deviation_sum',
+         'denominator': 'contacts_compared'},
         {'id': 'calibration_bias_points', 'numerator': 'score_deviation_sum', 'denominator': 'contacts_compared'},
         {'id': 'calibration_agreement_rate', 'numerator': 'criteria_in_agreement', 'denominator': 'criteria_compared'},
     ]) }}
@@ -107,10 +108,10 @@ final as (
 
     select
         -- grain
-        cast(provider_id as varchar) as provider_id,
-        cast(evaluator_id as varchar) as evaluator_id,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(evaluator_id as {{ dbt.type_string() }}) as evaluator_id,
         cast(period_start as date) as period_start,
-        cast(kpi_id as varchar) as kpi_id,
+        cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
 
         -- period
         {{ committee_period_columns('scored', 'month') }},
@@ -119,10 +120,10 @@ final as (
         {{ committee_kpi_columns('scored') }},
 
         -- drift month over month
-        cast(previous_period_actual as double) as previous_period_actual,
-        cast(actual - previous_period_actual as double) as drift_vs_previous,
-        cast(trend_vs_previous as varchar) as trend_vs_previous,
-        cast(same_period_last_year_actual as double) as same_period_last_year_actual
+        cast(previous_period_actual as {{ dbt.type_float() }}) as previous_period_actual,
+        cast(actual - previous_period_actual as {{ dbt.type_float() }}) as drift_vs_previous,
+        cast(trend_vs_previous as {{ dbt.type_string() }}) as trend_vs_previous,
+        cast(same_period_last_year_actual as {{ dbt.type_float() }}) as same_period_last_year_actual
 
     from scored
 

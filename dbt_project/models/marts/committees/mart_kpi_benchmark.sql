@@ -35,15 +35,33 @@ catalogue as (
 kpi_rows as (
 
     select
-        'steering' as committee, period_grain, period_start, period_end, period_label,
-        provider_id, site_id, kpi_id, actual, numerator, denominator
+        'steering' as committee,
+        period_grain,
+        period_start,
+        period_end,
+        period_label,
+        provider_id,
+        site_id,
+        kpi_id,
+        actual,
+        numerator,
+        denominator
     from steering
 
     union all
 
     select
-        'strategic' as committee, period_grain, period_start, period_end, period_label,
-        provider_id, 'ALL' as site_id, kpi_id, actual, numerator, denominator
+        'strategic' as committee,
+        period_grain,
+        period_start,
+        period_end,
+        period_label,
+        provider_id,
+        'ALL' as site_id,
+        kpi_id,
+        actual,
+        numerator,
+        denominator
     from strategic
 
 ),
@@ -107,17 +125,17 @@ final as (
 
     select
         -- grain
-        cast(benchmark.committee as varchar) as committee,
-        cast(benchmark.period_grain as varchar) as period_grain,
+        cast(benchmark.committee as {{ dbt.type_string() }}) as committee,
+        cast(benchmark.period_grain as {{ dbt.type_string() }}) as period_grain,
         cast(benchmark.period_start as date) as period_start,
-        cast(benchmark.kpi_id as varchar) as kpi_id,
+        cast(benchmark.kpi_id as {{ dbt.type_string() }}) as kpi_id,
 
         cast(benchmark.period_end as date) as period_end,
-        cast(benchmark.period_label as varchar) as period_label,
-        cast(catalogue.unit as varchar) as unit,
-        cast(benchmark.providers as integer) as providers,
-        cast(benchmark.benchmark_mean as double) as benchmark_mean,
-        cast(benchmark.benchmark_median as double) as benchmark_median
+        cast(benchmark.period_label as {{ dbt.type_string() }}) as period_label,
+        cast(catalogue.unit as {{ dbt.type_string() }}) as unit,
+        cast(benchmark.providers as {{ dbt.type_int() }}) as providers,
+        cast(benchmark.benchmark_mean as {{ dbt.type_float() }}) as benchmark_mean,
+        cast(benchmark.benchmark_median as {{ dbt.type_float() }}) as benchmark_median
 
     from benchmark
     left join catalogue on catalogue.kpi_id = benchmark.kpi_id

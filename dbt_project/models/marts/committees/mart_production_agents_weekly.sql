@@ -39,24 +39,24 @@ final as (
 
     select
         -- grain
-        cast(weeks.provider_id as varchar) as provider_id,
-        cast(weeks.agent_id as varchar) as agent_id,
+        cast(weeks.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(weeks.agent_id as {{ dbt.type_string() }}) as agent_id,
         cast(weeks.period_start as date) as period_start,
         {{ committee_period_columns('weeks', 'week') }},
 
-        cast(weeks.site_id as varchar) as site_id,
-        cast(weeks.team_id as varchar) as team_id,
-        cast(weeks.days_worked as bigint) as days_worked,
-        cast(weeks.contacts_handled as bigint) as contacts_handled,
-        cast(weeks.handle_seconds / nullif(weeks.contacts_handled, 0) as double) as aht_seconds,
-        cast(weeks.staffed_seconds as bigint) as staffed_seconds,
-        cast(weeks.adherent_seconds / nullif(weeks.scheduled_open_seconds, 0) as double) as adherence,
-        cast(weeks.unplanned_absence_seconds as bigint) as unplanned_absence_seconds,
+        cast(weeks.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(weeks.team_id as {{ dbt.type_string() }}) as team_id,
+        cast(weeks.days_worked as {{ dbt.type_bigint() }}) as days_worked,
+        cast(weeks.contacts_handled as {{ dbt.type_bigint() }}) as contacts_handled,
+        cast(weeks.handle_seconds / nullif(weeks.contacts_handled, 0) as {{ dbt.type_float() }}) as aht_seconds,
+        cast(weeks.staffed_seconds as {{ dbt.type_bigint() }}) as staffed_seconds,
+        cast(weeks.adherent_seconds / nullif(weeks.scheduled_open_seconds, 0) as {{ dbt.type_float() }}) as adherence,
+        cast(weeks.unplanned_absence_seconds as {{ dbt.type_bigint() }}) as unplanned_absence_seconds,
 
         -- components
-        cast(weeks.handle_seconds as bigint) as handle_seconds,
-        cast(weeks.adherent_seconds as bigint) as adherent_seconds,
-        cast(weeks.scheduled_open_seconds as bigint) as scheduled_open_seconds
+        cast(weeks.handle_seconds as {{ dbt.type_bigint() }}) as handle_seconds,
+        cast(weeks.adherent_seconds as {{ dbt.type_bigint() }}) as adherent_seconds,
+        cast(weeks.scheduled_open_seconds as {{ dbt.type_bigint() }}) as scheduled_open_seconds
 
     from weeks
 

@@ -36,7 +36,8 @@ intervals_flagged as (
         *,
         -- forecast error is measured on the queue's days that have a WFM forecast
         max(case when forecast_contacts is not null then 1 else 0 end)
-            over (partition by queue_name, business_date) = 1 as has_forecast_day
+            over (partition by queue_name, business_date)
+        = 1 as has_forecast_day
 
     from queue_intervals
 
@@ -80,7 +81,7 @@ site_weeks as (
     select
         provider_id,
         site_id,
-        cast('ALL' as varchar) as queue_name,
+        cast('ALL' as {{ dbt.type_string() }}) as queue_name,
         {{ trend_period_start('business_date', 'week') }} as period_start,
         sum(talk_seconds) as talk_seconds,
         sum(hold_seconds) as hold_seconds,
@@ -118,8 +119,10 @@ kpis as (
         {'id': 'acw_time_seconds', 'numerator': 'acw_seconds', 'denominator': 'answered'},
         {'id': 'forecast_wape', 'numerator': 'forecast_abs_error', 'denominator': 'forecast_actual_offered'},
         {'id': 'staffing_required_agents', 'numerator': 'required_agent_intervals', 'denominator': 'staffed_intervals'},
-        {'id': 'staffing_scheduled_agents', 'numerator': 'scheduled_agent_intervals', 'denominator': 'staffed_intervals'},
-        {'id': 'staffing_coverage_rate', 'numerator': 'scheduled_agent_intervals', 'denominator': 'required_agent_intervals'},
+        {'id': 'staffing_scheduled_agents', 'numerator': 'scheduled_agent_intervals',
+         'denominator': 'staffed_intervals'},
+        {'id': 'staffing_coverage_rate', 'numerator': 'scheduled_agent_intervals',
+         'denominator': 'required_agent_intervals'},
     ]) }}
 
     union all
@@ -129,7 +132,8 @@ kpis as (
          'actual': occupancy(occupancy_variant), 'variant': occupancy_variant},
         {'id': 'adherence', 'numerator': 'adherent_seconds', 'denominator': 'scheduled_open_seconds'},
         {'id': 'conformance', 'numerator': 'on_queue_seconds', 'denominator': 'scheduled_open_seconds'},
-        {'id': 'contacts_per_productive_hour', 'numerator': 'contacts_handled', 'denominator': 'staffed_seconds / 3600.0'},
+        {'id': 'contacts_per_productive_hour', 'numerator': 'contacts_handled',
+         'denominator': 'staffed_seconds / 3600.0'},
     ]) }}
 
 ),
@@ -150,11 +154,11 @@ final as (
 
     select
         -- grain
-        cast(scored.provider_id as varchar) as provider_id,
-        cast(scored.site_id as varchar) as site_id,
-        cast(scored.queue_name as varchar) as queue_name,
+        cast(scored.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(scored.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(scored.queue_name as {{ dbt.type_string() }}) as queue_name,
         cast(scored.period_start as date) as period_start,
-        cast(scored.kpi_id as varchar) as kpi_id,
+        cast(scored.kpi_id as {{ dbt.type_string() }}) as kpi_id,
 
         -- period
         {{ committee_period_columns('scored', 'week', 'data_end.last_business_date') }},

@@ -36,16 +36,16 @@ final as (
 
     select
         -- grain
-        cast(months.provider_id as varchar) as provider_id,
-        cast(months.agent_id as varchar) as agent_id,
+        cast(months.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(months.agent_id as {{ dbt.type_string() }}) as agent_id,
         cast(months.period_start as date) as period_start,
         {{ committee_period_columns('months', 'month') }},
 
-        cast(months.site_id as varchar) as site_id,
-        cast(months.team_id as varchar) as team_id,
-        cast(months.evaluations as bigint) as evaluations,
-        cast(months.qa_score as double) as qa_score,
-        cast(months.critical_errors as bigint) as critical_errors
+        cast(months.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(months.team_id as {{ dbt.type_string() }}) as team_id,
+        cast(months.evaluations as {{ dbt.type_bigint() }}) as evaluations,
+        cast(months.qa_score as {{ dbt.type_float() }}) as qa_score,
+        cast(months.critical_errors as {{ dbt.type_bigint() }}) as critical_errors
 
     from months
 

@@ -98,7 +98,7 @@ evaluation_components as (
 
     from evaluations
     where score_percentage is not null
-    group by 1, 2, 3, 4
+    group by provider_id, site_id, coalesce(team_id, 'UNKNOWN'), {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -115,7 +115,12 @@ criteria_components as (
         sum(points_applicable) as points_applicable
 
     from criteria
-    group by 1, 2, 3, 4, 5, 6
+    group by
+        provider_id,
+        site_id,
+        coalesce(team_id, 'UNKNOWN'),
+        {{ trend_period_start('business_date', 'month') }},
+        section_ref_id
 
     union all
 
@@ -130,7 +135,12 @@ criteria_components as (
         sum(points_applicable) as points_applicable
 
     from criteria
-    group by 1, 2, 3, 4, 5, 6
+    group by
+        provider_id,
+        site_id,
+        coalesce(team_id, 'UNKNOWN'),
+        {{ trend_period_start('business_date', 'month') }},
+        question_ref_id
 
 ),
 
@@ -152,7 +162,11 @@ survey_components as (
     from surveys
     inner join contacts_with_team
         on surveys.contact_id = contacts_with_team.contact_id
-    group by 1, 2, 3, 4
+    group by
+        contacts_with_team.provider_id,
+        contacts_with_team.site_id,
+        contacts_with_team.team_id,
+        contacts_with_team.period_start
 
 ),
 
@@ -169,17 +183,32 @@ resolution_components as (
     from contacts_with_team
     where is_answered
         and is_repeat_eligible
-    group by 1, 2, 3, 4
+    group by provider_id, site_id, team_id, period_start
 
 ),
 
 team_components as (
 
-    select provider_id, site_id, team_id, period_start from evaluation_components
+    select
+        provider_id,
+        site_id,
+        team_id,
+        period_start
+    from evaluation_components
     union
-    select provider_id, site_id, team_id, period_start from survey_components
+    select
+        provider_id,
+        site_id,
+        team_id,
+        period_start
+    from survey_components
     union
-    select provider_id, site_id, team_id, period_start from resolution_components
+    select
+        provider_id,
+        site_id,
+        team_id,
+        period_start
+    from resolution_components
 
 ),
 
@@ -223,18 +252,39 @@ team_totals as (
 team_and_site_totals as (
 
     select
-        provider_id, site_id, team_id, period_start,
-        evaluations, score_sum, critical_errors, csat_responses, csat_satisfied, csat_score_sum,
-        ces_responses, ces_score_sum, fcr_eligible, fcr_resolved
+        provider_id,
+        site_id,
+        team_id,
+        period_start,
+        evaluations,
+        score_sum,
+        critical_errors,
+        csat_responses,
+        csat_satisfied,
+        csat_score_sum,
+        ces_responses,
+        ces_score_sum,
+        fcr_eligible,
+        fcr_resolved
     from team_totals
 
     union all
 
     select
-        provider_id, site_id, 'ALL' as team_id, period_start,
-        sum(evaluations), sum(score_sum), sum(critical_errors), sum(csat_responses),
-        sum(csat_satisfied), sum(csat_score_sum), sum(ces_responses), sum(ces_score_sum),
-        sum(fcr_eligible), sum(fcr_resolved)
+        provider_id,
+        site_id,
+        'ALL' as team_id,
+        period_start,
+        sum(evaluations) as evaluations,
+        sum(score_sum) as score_sum,
+        sum(critical_errors) as critical_errors,
+        sum(csat_responses) as csat_responses,
+        sum(csat_satisfied) as csat_satisfied,
+        sum(csat_score_sum) as csat_score_sum,
+        sum(ces_responses) as ces_responses,
+        sum(ces_score_sum) as ces_score_sum,
+        sum(fcr_eligible) as fcr_eligible,
+        sum(fcr_resolved) as fcr_resolved
     from team_totals
     group by provider_id, site_id, period_start
 
@@ -242,14 +292,28 @@ team_and_site_totals as (
 
 criteria_totals as (
 
-    select provider_id, site_id, team_id, period_start, breakdown_type, breakdown_value,
-        points_earned, points_applicable
+    select
+        provider_id,
+        site_id,
+        team_id,
+        period_start,
+        breakdown_type,
+        breakdown_value,
+        points_earned,
+        points_applicable
     from criteria_components
 
     union all
 
-    select provider_id, site_id, 'ALL' as team_id, period_start, breakdown_type, breakdown_value,
-        sum(points_earned), sum(points_applicable)
+    select
+        provider_id,
+        site_id,
+        'ALL' as team_id,
+        period_start,
+        breakdown_type,
+        breakdown_value,
+        sum(points_earned) as points_earned,
+        sum(points_applicable) as points_applicable
     from criteria_components
     group by provider_id, site_id, period_start, breakdown_type, breakdown_value
 
@@ -285,32 +349,45 @@ site_case_totals as (
         count(case when reason = 'Complaint' or case_type = 'Complaint' then 1 end) as complaint_cases
 
     from cases
-    group by 1, 2, 3, 4
+    group by provider_id, site_id, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
 with_breakdown as (
 
-    select *, 'total' as breakdown_type, 'ALL' as breakdown_value from team_and_site_totals
+    select
+        *,
+        'total' as breakdown_type,
+        'ALL' as breakdown_value
+    from team_and_site_totals
 
 ),
 
 site_contacts_with_breakdown as (
 
-    select *, 'total' as breakdown_type, 'ALL' as breakdown_value from site_contact_totals
+    select
+        *,
+        'total' as breakdown_type,
+        'ALL' as breakdown_value
+    from site_contact_totals
 
 ),
 
 site_cases_with_breakdown as (
 
-    select *, 'total' as breakdown_type, 'ALL' as breakdown_value from site_case_totals
+    select
+        *,
+        'total' as breakdown_type,
+        'ALL' as breakdown_value
+    from site_case_totals
 
 ),
 
 kpis as (
 
     {{ kpi_long_unpivot('with_breakdown', unpivot_keys, [
-        {'id': 'qa_evaluations', 'numerator': 'evaluations', 'actual': 'case when evaluations > 0 then evaluations end'},
+        {'id': 'qa_evaluations', 'numerator': 'evaluations',
+         'actual': 'case when evaluations > 0 then evaluations end'},
         {'id': 'qa_score', 'numerator': 'score_sum', 'denominator': 'evaluations'},
         {'id': 'critical_error_rate', 'numerator': 'critical_errors', 'denominator': 'evaluations'},
         {'id': 'csat', 'numerator': 'csat_satisfied', 'denominator': 'csat_responses', 'variant': 'top_2_box'},
@@ -331,7 +408,8 @@ kpis as (
     union all
 
     {{ kpi_long_unpivot('site_contacts_with_breakdown', unpivot_keys, [
-        {'id': 'repeat_rate', 'numerator': 'repeat_contacts', 'denominator': 'repeat_eligible', 'variant': repeat_variant},
+        {'id': 'repeat_rate', 'numerator': 'repeat_contacts',
+         'denominator': 'repeat_eligible', 'variant': repeat_variant},
         {'id': 'email_response_time_seconds', 'numerator': 'first_response_seconds', 'denominator': 'emails_answered'},
     ]) }}
 
@@ -365,13 +443,13 @@ final as (
 
     select
         -- grain
-        cast(scored.provider_id as varchar) as provider_id,
-        cast(scored.site_id as varchar) as site_id,
-        cast(scored.team_id as varchar) as team_id,
+        cast(scored.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(scored.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(scored.team_id as {{ dbt.type_string() }}) as team_id,
         cast(scored.period_start as date) as period_start,
-        cast(scored.kpi_id as varchar) as kpi_id,
-        cast(scored.breakdown_type as varchar) as breakdown_type,
-        cast(scored.breakdown_value as varchar) as breakdown_value,
+        cast(scored.kpi_id as {{ dbt.type_string() }}) as kpi_id,
+        cast(scored.breakdown_type as {{ dbt.type_string() }}) as breakdown_type,
+        cast(scored.breakdown_value as {{ dbt.type_string() }}) as breakdown_value,
 
         -- period
         {{ committee_period_columns('scored', 'month', 'data_end.last_business_date') }},
@@ -381,9 +459,13 @@ final as (
 
         -- trend: M-1, M-12, 3 rolling months
         {{ committee_trend_columns('scored') }},
-        cast(rolling.rolling_actual as double) as rolling_3m_actual,
-        cast(rolling.previous_rolling_actual as double) as previous_rolling_3m_actual,
-        cast({{ trend_direction('rolling.rolling_actual', 'rolling.previous_rolling_actual') }} as varchar) as trend_3m
+        cast(rolling.rolling_actual as {{ dbt.type_float() }}) as rolling_3m_actual,
+        cast(rolling.previous_rolling_actual as {{ dbt.type_float() }}) as previous_rolling_3m_actual,
+        cast(
+            {{ trend_direction('rolling.rolling_actual', 'rolling.previous_rolling_actual') }}
+            as {{ dbt.type_string() }}
+        )
+            as trend_3m
 
     from scored
     cross join data_end
@@ -391,7 +473,7 @@ final as (
         on scored.kpi_id = rolling.kpi_id
         and scored.period_start = rolling.period_start
         {% for key in keys -%}
-        and scored.{{ key }} = rolling.{{ key }}
+            and scored.{{ key }} = rolling.{{ key }}
         {% endfor %}
 
 )

@@ -31,7 +31,11 @@ catalogue as (
 
 months as (
 
-    select distinct provider_id, period_start, period_end from scorecard
+    select distinct
+        provider_id,
+        period_start,
+        period_end
+    from scorecard
 
 ),
 
@@ -56,41 +60,41 @@ final as (
     select
         -- grain
         cast(active.period_start as date) as period_start,
-        cast(active.action_id as varchar) as action_id,
+        cast(active.action_id as {{ dbt.type_string() }}) as action_id,
 
         -- period
         cast(active.period_end as date) as period_end,
-        cast({{ trend_period_label('active.period_start', 'month') }} as varchar) as period_label,
+        cast({{ trend_period_label('active.period_start', 'month') }} as {{ dbt.type_string() }}) as period_label,
 
         -- item
-        cast(active.provider_id as varchar) as provider_id,
-        cast(active.site_id as varchar) as site_id,
-        cast(active.owner as varchar) as owner,
-        cast(active.title as varchar) as title,
-        cast(active.kpi_id as varchar) as kpi_id,
-        cast(catalogue.label_fr as varchar) as kpi_label_fr,
+        cast(active.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(active.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(active.owner as {{ dbt.type_string() }}) as owner,
+        cast(active.title as {{ dbt.type_string() }}) as title,
+        cast(active.kpi_id as {{ dbt.type_string() }}) as kpi_id,
+        cast(catalogue.label_fr as {{ dbt.type_string() }}) as kpi_label_fr,
         cast(active.opened_on as date) as opened_on,
         cast(active.due_on as date) as due_on,
         cast(active.closed_on as date) as closed_on,
-        cast(active.status as varchar) as current_status,
+        cast(active.status as {{ dbt.type_string() }}) as current_status,
         cast(case
             when active.closed_on is not null and active.closed_on <= active.period_end then 'done'
             when active.due_on < active.period_end then 'late'
             else 'open'
-        end as varchar) as status_at_month_end,
-        cast(active.opened_on >= active.period_start as boolean) as is_opened_in_month,
-        cast(coalesce(active.closed_on <= active.period_end, false) as boolean) as is_closed_in_month,
+        end as {{ dbt.type_string() }}) as status_at_month_end,
+        cast(active.opened_on >= active.period_start as {{ dbt.type_boolean() }}) as is_opened_in_month,
+        cast(coalesce(active.closed_on <= active.period_end, false) as {{ dbt.type_boolean() }}) as is_closed_in_month,
         cast(case
             when (active.closed_on is null or active.closed_on > active.period_end)
                 and active.due_on < active.period_end
-            then {{ dbt.datediff('active.due_on', 'active.period_end', 'day') }}
+                then {{ dbt.datediff('active.due_on', 'active.period_end', 'day') }}
             else 0
-        end as integer) as days_late_at_month_end,
+        end as {{ dbt.type_int() }}) as days_late_at_month_end,
 
         -- the KPI the item should move, that month
-        cast(scorecard.actual as double) as kpi_actual,
-        cast(scorecard.target_value as double) as kpi_target_value,
-        cast(scorecard.rag_status as varchar) as kpi_rag_status
+        cast(scorecard.actual as {{ dbt.type_float() }}) as kpi_actual,
+        cast(scorecard.target_value as {{ dbt.type_float() }}) as kpi_target_value,
+        cast(scorecard.rag_status as {{ dbt.type_string() }}) as kpi_rag_status
 
     from active
     left join catalogue

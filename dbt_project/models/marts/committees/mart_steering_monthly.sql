@@ -4,11 +4,11 @@
     site x month x KPI (long; site_id = 'ALL' = provider total, the level of the contract). It is
     the synthesis against the SMART objectives (seed kpi_targets) with RAG status, M-1 and M-12:
       - results: volumes, service level, abandons, taux de décroché, DMT, QA score, critical
-        errors, CSAT, repeat rate, FCR (int_kpi_values_monthly);
+        errors, CSAT, repeat rate, FCR (int_kpi_values_aggregated_to_months);
       - resources: FTE required (Erlang C, grossed up for shrinkage) vs FTE scheduled, staffing
-        coverage, absenteeism, shrinkage, headcount, attrition (int_kpi_values_monthly);
-      - money (provider rows only): invoice before bonus/malus (int_invoices_monthly), bonus/malus
-        from the contract grid (mart_steering_bonus_malus), cost per handled contact =
+        coverage, absenteeism, shrinkage, headcount, attrition (int_kpi_values_aggregated_to_months);
+      - money (provider rows only): invoice before bonus/malus (int_invoices_priced_by_month), bonus/malus
+        from the contract grid (mart_steering_bonus_malus_monthly), cost per handled contact =
         (invoice + bonus/malus) / handled contacts;
       - action plan: items open and late at the month end (seed action_plan; site rows count the
         site's own items, provider rows every item of the provider). Item detail:
@@ -20,19 +20,19 @@ with
 
 kpi_values as (
 
-    select * from {{ ref('int_kpi_values_monthly') }}
+    select * from {{ ref('int_kpi_values_aggregated_to_months') }}
 
 ),
 
 invoices as (
 
-    select * from {{ ref('int_invoices_monthly') }}
+    select * from {{ ref('int_invoices_priced_by_month') }}
 
 ),
 
 bonus_malus as (
 
-    select * from {{ ref('mart_steering_bonus_malus') }}
+    select * from {{ ref('mart_steering_bonus_malus_monthly') }}
 
 ),
 
@@ -73,7 +73,11 @@ money_months as (
 
 scorecard_scopes as (
 
-    select distinct provider_id, site_id, period_start from kpi_values
+    select distinct
+        provider_id,
+        site_id,
+        period_start
+    from kpi_values
 
 ),
 
@@ -85,15 +89,21 @@ action_months as (
         scopes.period_start,
         count(case
             when action_plan.opened_on <= {{ trend_period_end('scopes.period_start', 'month') }}
-                and (action_plan.closed_on is null
-                    or action_plan.closed_on > {{ trend_period_end('scopes.period_start', 'month') }})
-            then 1 end) as items_open,
+                and (
+                    action_plan.closed_on is null
+                    or action_plan.closed_on > {{ trend_period_end('scopes.period_start', 'month') }}
+                )
+                then 1
+        end) as items_open,
         count(case
             when action_plan.opened_on <= {{ trend_period_end('scopes.period_start', 'month') }}
-                and (action_plan.closed_on is null
-                    or action_plan.closed_on > {{ trend_period_end('scopes.period_start', 'month') }})
+                and (
+                    action_plan.closed_on is null
+                    or action_plan.closed_on > {{ trend_period_end('scopes.period_start', 'month') }}
+                )
                 and action_plan.due_on < {{ trend_period_end('scopes.period_start', 'month') }}
-            then 1 end) as items_late
+                then 1
+        end) as items_late
 
     from scorecard_scopes as scopes
     left join action_plan
@@ -105,24 +115,26 @@ action_months as (
 
 kpis as (
 
-    select provider_id, site_id, period_start, kpi_id, numerator, denominator, actual, definition_variant
+    select
+        provider_id,
+        site_id,
+        period_start,
+        kpi_id,
+        numerator,
+        denominator,
+        actual,
+        definition_variant
     from kpi_values
 
     union all
 
-    {{ kpi_long_unpivot('money_months', ['provider_id', 'site_id', 'period_start'], [
-        {'id': 'invoice_amount', 'numerator': 'invoice_amount_eur'},
-        {'id': 'bonus_malus_pct', 'numerator': 'bonus_malus_eur', 'denominator': 'invoice_amount_eur'},
-        {'id': 'bonus_malus_amount', 'numerator': 'bonus_malus_eur'},
-        {'id': 'cost_per_contact', 'numerator': 'invoice_amount_eur + bonus_malus_eur', 'denominator': 'handled_contacts'},
-    ]) }}
+    {{ kpi_long_unpivot('money_months', ['provider_id', 'site_id', 'period_start'],
+        catalogue_kpis('steering', families=['financial'])) }}
 
     union all
 
-    {{ kpi_long_unpivot('action_months', ['provider_id', 'site_id', 'period_start'], [
-        {'id': 'action_items_open', 'numerator': 'items_open'},
-        {'id': 'action_items_late', 'numerator': 'items_late'},
-    ]) }}
+    {{ kpi_long_unpivot('action_months', ['provider_id', 'site_id', 'period_start'],
+        catalogue_kpis('steering', families=['governance'])) }}
 
 ),
 
@@ -136,10 +148,10 @@ final as (
 
     select
         -- grain
-        cast(scored.provider_id as varchar) as provider_id,
-        cast(scored.site_id as varchar) as site_id,
+        cast(scored.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(scored.site_id as {{ dbt.type_string() }}) as site_id,
         cast(scored.period_start as date) as period_start,
-        cast(scored.kpi_id as varchar) as kpi_id,
+        cast(scored.kpi_id as {{ dbt.type_string() }}) as kpi_id,
 
         -- period
         {{ committee_period_columns('scored', 'month') }},

@@ -38,68 +38,76 @@ catalogue as (
 ),
 
 {% for grain in grains %}
-{{ grain }}_rolled as (
+    {{ grain }}_rolled as (
 
-    select
-        scorecard.provider_id,
-        {{ trend_period_start('scorecard.period_start', grain) }} as period_start,
-        scorecard.kpi_id,
-        case catalogue.rollup
-            when 'ratio' then sum(scorecard.numerator)
-            else sum(scorecard.actual)
-        end as numerator,
-        case catalogue.rollup
-            when 'ratio' then sum(scorecard.denominator)
-            when 'mean' then count(scorecard.actual)
-        end as denominator,
-        case catalogue.rollup
-            when 'ratio' then {{ safe_divide('sum(scorecard.numerator)', 'sum(scorecard.denominator)') }}
-            when 'mean' then avg(scorecard.actual)
-            else sum(scorecard.actual)
-        end as actual,
-        max(scorecard.definition_variant) as definition_variant
+        select
+            scorecard.provider_id,
+            {{ trend_period_start('scorecard.period_start', grain) }} as period_start,
+            scorecard.kpi_id,
+            case catalogue.rollup
+                when 'ratio' then sum(scorecard.numerator)
+                else sum(scorecard.actual)
+            end as numerator,
+            case catalogue.rollup
+                when 'ratio' then sum(scorecard.denominator)
+                when 'mean' then count(scorecard.actual)
+            end as denominator,
+            case catalogue.rollup
+                when 'ratio' then {{ safe_divide('sum(scorecard.numerator)', 'sum(scorecard.denominator)') }}
+                when 'mean' then avg(scorecard.actual)
+                else sum(scorecard.actual)
+            end as actual,
+            max(scorecard.definition_variant) as definition_variant
 
-    from scorecard
-    inner join catalogue
-        on catalogue.kpi_id = scorecard.kpi_id
-    where catalogue.rollup in ('ratio', 'sum', 'mean')
-        and ';' || catalogue.committees || ';' like '%;strategic;%'
-    group by scorecard.provider_id, {{ trend_period_start('scorecard.period_start', grain) }},
-        scorecard.kpi_id, catalogue.rollup
+        from scorecard
+        inner join catalogue
+            on catalogue.kpi_id = scorecard.kpi_id
+        where catalogue.rollup in ('ratio', 'sum', 'mean')
+            and ';' || catalogue.committees || ';' like '%;strategic;%'
+        group by
+            scorecard.provider_id, {{ trend_period_start('scorecard.period_start', grain) }},
+            scorecard.kpi_id, catalogue.rollup
 
-),
+    ),
 
-{{ grain }}_objectives as (
+    {{ grain }}_objectives as (
 
-    select
-        provider_id,
-        {{ trend_period_start('period_start', grain) }} as period_start,
-        count(case when rag_status = 'green' then 1 end) as met,
-        count(case when rag_status in ('amber', 'red') then 1 end) as missed
+        select
+            provider_id,
+            {{ trend_period_start('period_start', grain) }} as period_start,
+            count(case when rag_status = 'green' then 1 end) as met,
+            count(case when rag_status in ('amber', 'red') then 1 end) as missed
 
-    from scorecard
-    group by provider_id, {{ trend_period_start('period_start', grain) }}
+        from scorecard
+        group by provider_id, {{ trend_period_start('period_start', grain) }}
 
-),
+    ),
 
-{{ grain }}_forecast as (
+    {{ grain }}_forecast as (
 
-    select
-        provider_id,
-        {{ trend_period_start('anchor_month', grain) }} as period_start,
-        sum(forecast_offered) as forecast_offered
+        select
+            provider_id,
+            {{ trend_period_start('anchor_month', grain) }} as period_start,
+            sum(forecast_offered) as forecast_offered
 
-    from forecast
-    group by provider_id, {{ trend_period_start('anchor_month', grain) }}
+        from forecast
+        group by provider_id, {{ trend_period_start('anchor_month', grain) }}
 
-),
+    ),
 
-{{ grain }}_kpis as (
+    {{ grain }}_kpis as (
 
-    select provider_id, period_start, kpi_id, numerator, denominator, actual, definition_variant
-    from {{ grain }}_rolled
+        select
+            provider_id,
+            period_start,
+            kpi_id,
+            numerator,
+            denominator,
+            actual,
+            definition_variant
+        from {{ grain }}_rolled
 
-    union all
+        union all
 
     {{ kpi_long_unpivot(grain ~ '_objectives', ['provider_id', 'period_start'], [
         {'id': 'targets_met_count', 'numerator': 'met'},
@@ -107,50 +115,57 @@ catalogue as (
         {'id': 'targets_met_rate', 'numerator': 'met', 'denominator': 'met + missed'},
     ]) }}
 
-    union all
+        union all
 
     {{ kpi_long_unpivot(grain ~ '_forecast', ['provider_id', 'period_start'], [
         {'id': 'volume_forecast_next_6_months', 'numerator': 'forecast_offered',
          'variant': 'same_month_last_year_x_trend'},
     ]) }}
 
-),
+    ),
 
-{{ grain }}_scored as (
+    {{ grain }}_scored as (
 
-    {{ kpi_long_score(grain ~ '_kpis', ['provider_id'], grain, ['half_year'], site_column=none, queue_column=none) }}
+        {{ kpi_long_score(
+            grain ~ '_kpis',
+            ['provider_id'],
+            grain,
+            ['half_year'],
+            site_column=none,
+            queue_column=none
+        ) }}
 
-),
+    ),
 
-{{ grain }}_months as (
+    {{ grain }}_months as (
 
-    select
-        provider_id,
-        {{ trend_period_start('period_start', grain) }} as period_start,
-        count(distinct period_start) as months_with_data
+        select
+            provider_id,
+            {{ trend_period_start('period_start', grain) }} as period_start,
+            count(distinct period_start) as months_with_data
 
-    from scorecard
-    group by provider_id, {{ trend_period_start('period_start', grain) }}
+        from scorecard
+        group by provider_id, {{ trend_period_start('period_start', grain) }}
 
-),
+    ),
 
 {% endfor %}
 
 scored as (
 
     {% for grain in grains %}
-    select
-        {{ grain }}_scored.*,
-        '{{ grain }}' as period_grain,
-        {{ trend_period_end(grain ~ '_scored.period_start', grain) }} as period_end,
-        {{ trend_period_label(grain ~ '_scored.period_start', grain) }} as period_label,
-        {{ grain }}_months.months_with_data,
-        {{ 6 if grain == 'half_year' else 3 }} as months_in_period
-    from {{ grain }}_scored
-    left join {{ grain }}_months
-        on {{ grain }}_months.provider_id = {{ grain }}_scored.provider_id
-        and {{ grain }}_months.period_start = {{ grain }}_scored.period_start
-    {% if not loop.last %}union all{% endif %}
+        select
+            {{ grain }}_scored.*,
+            '{{ grain }}' as period_grain,
+            {{ trend_period_end(grain ~ '_scored.period_start', grain) }} as period_end,
+            {{ trend_period_label(grain ~ '_scored.period_start', grain) }} as period_label,
+            {{ grain }}_months.months_with_data,
+            {{ 6 if grain == 'half_year' else 3 }} as months_in_period
+        from {{ grain }}_scored
+        left join {{ grain }}_months
+            on {{ grain }}_months.provider_id = {{ grain }}_scored.provider_id
+            and {{ grain }}_months.period_start = {{ grain }}_scored.period_start
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -159,16 +174,18 @@ final as (
 
     select
         -- grain
-        cast(provider_id as varchar) as provider_id,
-        cast(period_grain as varchar) as period_grain,
-        cast(period_start as date) as period_start,
-        cast(kpi_id as varchar) as kpi_id,
+        cast(scored.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(scored.period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(scored.period_start as date) as period_start,
+        cast(scored.kpi_id as {{ dbt.type_string() }}) as kpi_id,
 
         -- period
-        cast(period_end as date) as period_end,
-        cast(period_label as varchar) as period_label,
-        cast(coalesce(months_with_data, 0) as integer) as months_with_data,
-        cast(coalesce(months_with_data, 0) = months_in_period as boolean) as is_complete_period,
+        cast(scored.period_end as date) as period_end,
+        cast(scored.period_label as {{ dbt.type_string() }}) as period_label,
+        cast(coalesce(scored.months_with_data, 0) as {{ dbt.type_int() }}) as months_with_data,
+        cast(
+            coalesce(scored.months_with_data, 0) = scored.months_in_period as {{ dbt.type_boolean() }}
+        ) as is_complete_period,
 
         -- KPI
         {{ committee_kpi_columns('scored', family=true) }},

@@ -29,7 +29,7 @@ monthly as (
         sum(offered) as offered
 
     from queue_intervals
-    group by 1, 2, 3
+    group by provider_id, queue_name, {{ trend_period_start('business_date', 'month') }}
 
 ),
 
@@ -56,7 +56,10 @@ anchor as (
 
 queues as (
 
-    select distinct provider_id, queue_name from complete_months
+    select distinct
+        provider_id,
+        queue_name
+    from complete_months
 
 ),
 
@@ -128,7 +131,8 @@ forecast as (
     left join complete_months as same_month
         on same_month.provider_id = queues.provider_id
         and same_month.queue_name = queues.queue_name
-        and same_month.period_start = cast({{ dbt.dateadd('month', 'horizon.months_ahead - 12', 'anchor.anchor_month') }} as date)
+        and same_month.period_start
+        = cast({{ dbt.dateadd('month', 'horizon.months_ahead - 12', 'anchor.anchor_month') }} as date)
 
 ),
 
@@ -136,32 +140,32 @@ final as (
 
     select
         -- grain
-        cast(provider_id as varchar) as provider_id,
-        cast(queue_name as varchar) as queue_name,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(queue_name as {{ dbt.type_string() }}) as queue_name,
         cast(period_start as date) as period_start,
 
         -- horizon
-        cast({{ trend_period_label('period_start', 'month') }} as varchar) as period_label,
+        cast({{ trend_period_label('period_start', 'month') }} as {{ dbt.type_string() }}) as period_label,
         cast(anchor_month as date) as anchor_month,
-        cast(months_ahead as integer) as months_ahead,
+        cast(months_ahead as {{ dbt.type_int() }}) as months_ahead,
 
         -- method and inputs
         cast(case
             when same_month_last_year_offered is not null then 'same_month_last_year_x_trend'
             else 'last_3_months_mean'
-        end as varchar) as forecast_method,
-        cast(same_month_last_year_offered as bigint) as same_month_last_year_offered,
-        cast(recent_offered as bigint) as trend_recent_offered,
-        cast(year_before_offered as bigint) as trend_year_before_offered,
-        cast(paired_months as integer) as trend_paired_months,
-        cast(trend_ratio as double) as trend_ratio,
-        cast(last_3_months_mean_offered as double) as last_3_months_mean_offered,
+        end as {{ dbt.type_string() }}) as forecast_method,
+        cast(same_month_last_year_offered as {{ dbt.type_bigint() }}) as same_month_last_year_offered,
+        cast(recent_offered as {{ dbt.type_bigint() }}) as trend_recent_offered,
+        cast(year_before_offered as {{ dbt.type_bigint() }}) as trend_year_before_offered,
+        cast(paired_months as {{ dbt.type_int() }}) as trend_paired_months,
+        cast(trend_ratio as {{ dbt.type_float() }}) as trend_ratio,
+        cast(last_3_months_mean_offered as {{ dbt.type_float() }}) as last_3_months_mean_offered,
 
         -- forecast of offered contacts
         cast(round(case
             when same_month_last_year_offered is not null then same_month_last_year_offered * trend_ratio
             else last_3_months_mean_offered
-        end, 2) as double) as forecast_offered
+        end, 2) as {{ dbt.type_float() }}) as forecast_offered
 
     from forecast
 

@@ -36,7 +36,7 @@ agent_intervals as (
 
 agents as (
 
-    select * from {{ ref('int_agents_daily') }}
+    select * from {{ ref('int_agent_days_versioned_from_roster') }}
 
 ),
 
@@ -152,34 +152,34 @@ final as (
 
     select
         -- grain
-        cast(agent_id as varchar) as agent_id,
+        cast(agent_id as {{ dbt.type_string() }}) as agent_id,
         cast(business_date as date) as business_date,
 
         -- organisation that day
-        cast(provider_id as varchar) as provider_id,
-        cast(site_id as varchar) as site_id,
-        cast(team_id as varchar) as team_id,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(site_id as {{ dbt.type_string() }}) as site_id,
+        cast(team_id as {{ dbt.type_string() }}) as team_id,
 
         -- schedule (seconds)
-        cast(scheduled_seconds as bigint) as scheduled_seconds,
-        cast(scheduled_open_seconds as bigint) as scheduled_open_seconds,
-        cast(scheduled_shrinkage_seconds as bigint) as scheduled_shrinkage_seconds,
-        cast(planned_absence_seconds as bigint) as planned_absence_seconds,
-        cast(unplanned_absence_seconds as bigint) as unplanned_absence_seconds,
+        cast(scheduled_seconds as {{ dbt.type_bigint() }}) as scheduled_seconds,
+        cast(scheduled_open_seconds as {{ dbt.type_bigint() }}) as scheduled_open_seconds,
+        cast(scheduled_shrinkage_seconds as {{ dbt.type_bigint() }}) as scheduled_shrinkage_seconds,
+        cast(planned_absence_seconds as {{ dbt.type_bigint() }}) as planned_absence_seconds,
+        cast(unplanned_absence_seconds as {{ dbt.type_bigint() }}) as unplanned_absence_seconds,
 
         -- ACD agent time (seconds)
-        cast(staffed_seconds as bigint) as staffed_seconds,
-        cast(available_seconds as bigint) as available_seconds,
-        cast(talk_seconds as bigint) as talk_seconds,
-        cast(hold_seconds as bigint) as hold_seconds,
-        cast(acw_seconds as bigint) as acw_seconds,
-        cast(aux_seconds as bigint) as aux_seconds,
-        cast(talk_seconds + hold_seconds + acw_seconds as bigint) as handle_seconds,
-        cast(on_queue_seconds as bigint) as on_queue_seconds,
-        cast(contacts_handled as bigint) as contacts_handled,
+        cast(staffed_seconds as {{ dbt.type_bigint() }}) as staffed_seconds,
+        cast(available_seconds as {{ dbt.type_bigint() }}) as available_seconds,
+        cast(talk_seconds as {{ dbt.type_bigint() }}) as talk_seconds,
+        cast(hold_seconds as {{ dbt.type_bigint() }}) as hold_seconds,
+        cast(acw_seconds as {{ dbt.type_bigint() }}) as acw_seconds,
+        cast(aux_seconds as {{ dbt.type_bigint() }}) as aux_seconds,
+        cast(talk_seconds + hold_seconds + acw_seconds as {{ dbt.type_bigint() }}) as handle_seconds,
+        cast(on_queue_seconds as {{ dbt.type_bigint() }}) as on_queue_seconds,
+        cast(contacts_handled as {{ dbt.type_bigint() }}) as contacts_handled,
 
         -- adherence
-        cast(adherent_seconds as bigint) as adherent_seconds
+        cast(adherent_seconds as {{ dbt.type_bigint() }}) as adherent_seconds
 
     from joined
 

@@ -48,20 +48,20 @@ aggregated as (
 final as (
 
     select
-        cast(calibration_session_id as varchar) as calibration_session_id,
-        cast(contact_id as varchar) as contact_id,
-        cast(provider_id as varchar) as provider_id,
+        cast(calibration_session_id as {{ dbt.type_string() }}) as calibration_session_id,
+        cast(contact_id as {{ dbt.type_string() }}) as contact_id,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
         cast(business_date as date) as business_date,
         cast({{ dbt.date_trunc('month', 'business_date') }} as date) as month,
-        cast(evaluations_count as integer) as evaluations_count,
-        cast(participants_count as integer) as participants_count,
-        cast(reference_score_percentage as double) as reference_score_percentage,
-        cast(participants_mean_score_percentage as double) as participants_mean_score_percentage,
-        cast(mean_score_percentage as double) as mean_score_percentage,
-        cast(score_stddev as double) as score_stddev,
-        cast(min_score_percentage as double) as min_score_percentage,
-        cast(max_score_percentage as double) as max_score_percentage,
-        cast(max_score_percentage - min_score_percentage as double) as score_range
+        cast(evaluations_count as {{ dbt.type_int() }}) as evaluations_count,
+        cast(participants_count as {{ dbt.type_int() }}) as participants_count,
+        cast(reference_score_percentage as {{ dbt.type_float() }}) as reference_score_percentage,
+        cast(participants_mean_score_percentage as {{ dbt.type_float() }}) as participants_mean_score_percentage,
+        cast(mean_score_percentage as {{ dbt.type_float() }}) as mean_score_percentage,
+        cast(score_stddev as {{ dbt.type_float() }}) as score_stddev,
+        cast(min_score_percentage as {{ dbt.type_float() }}) as min_score_percentage,
+        cast(max_score_percentage as {{ dbt.type_float() }}) as max_score_percentage,
+        cast(max_score_percentage - min_score_percentage as {{ dbt.type_float() }}) as score_range
 
     from aggregated
 

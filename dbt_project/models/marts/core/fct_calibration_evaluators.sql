@@ -95,34 +95,43 @@ final as (
 
     select
         -- grain
-        cast(criteria_totals.calibration_session_id as varchar) as calibration_session_id,
-        cast(criteria_totals.evaluator_id as varchar) as evaluator_id,
+        cast(criteria_totals.calibration_session_id as {{ dbt.type_string() }}) as calibration_session_id,
+        cast(criteria_totals.evaluator_id as {{ dbt.type_string() }}) as evaluator_id,
 
         -- context
-        cast(criteria_totals.provider_id as varchar) as provider_id,
+        cast(criteria_totals.provider_id as {{ dbt.type_string() }}) as provider_id,
         cast(criteria_totals.business_date as date) as business_date,
         cast({{ dbt.date_trunc('month', 'criteria_totals.business_date') }} as date) as month,
 
         -- total score deviation (percentage points; + = more lenient than the reference)
-        cast(coalesce(score_totals.contacts_compared, 0) as integer) as contacts_compared,
-        cast(score_totals.score_deviation_sum as double) as score_deviation_sum,
-        cast(score_totals.abs_score_deviation_sum as double) as abs_score_deviation_sum,
-        cast({{ safe_divide('score_totals.score_deviation_sum', 'score_totals.contacts_compared') }} as double)
+        cast(coalesce(score_totals.contacts_compared, 0) as {{ dbt.type_int() }}) as contacts_compared,
+        cast(score_totals.score_deviation_sum as {{ dbt.type_float() }}) as score_deviation_sum,
+        cast(score_totals.abs_score_deviation_sum as {{ dbt.type_float() }}) as abs_score_deviation_sum,
+        cast(
+            {{ safe_divide('score_totals.score_deviation_sum', 'score_totals.contacts_compared') }}
+            as {{ dbt.type_float() }}
+        )
             as mean_score_deviation,
-        cast({{ safe_divide('score_totals.abs_score_deviation_sum', 'score_totals.contacts_compared') }} as double)
+        cast(
+            {{ safe_divide('score_totals.abs_score_deviation_sum', 'score_totals.contacts_compared') }}
+            as {{ dbt.type_float() }}
+        )
             as mean_abs_score_deviation,
 
         -- criterion agreement
-        cast(criteria_totals.criteria_compared as integer) as criteria_compared,
-        cast(criteria_totals.criteria_in_agreement as integer) as criteria_in_agreement,
-        cast({{ safe_divide('criteria_totals.criteria_in_agreement', 'criteria_totals.criteria_compared') }} as double)
+        cast(criteria_totals.criteria_compared as {{ dbt.type_int() }}) as criteria_compared,
+        cast(criteria_totals.criteria_in_agreement as {{ dbt.type_int() }}) as criteria_in_agreement,
+        cast(
+            {{ safe_divide('criteria_totals.criteria_in_agreement', 'criteria_totals.criteria_compared') }}
+            as {{ dbt.type_float() }}
+        )
             as agreement_rate,
-        cast(criteria_totals.deviation_points_sum as double) as deviation_points_sum,
-        cast(criteria_totals.abs_deviation_points_sum as double) as abs_deviation_points_sum,
+        cast(criteria_totals.deviation_points_sum as {{ dbt.type_float() }}) as deviation_points_sum,
+        cast(criteria_totals.abs_deviation_points_sum as {{ dbt.type_float() }}) as abs_deviation_points_sum,
 
         -- session spread (same value on every evaluator row of the session)
-        cast(session_spread.session_score_stddev as double) as session_score_stddev,
-        cast(session_spread.session_score_range as double) as session_score_range
+        cast(session_spread.session_score_stddev as {{ dbt.type_float() }}) as session_score_stddev,
+        cast(session_spread.session_score_range as {{ dbt.type_float() }}) as session_score_range
 
     from criteria_totals
     left join score_totals

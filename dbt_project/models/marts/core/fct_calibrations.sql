@@ -149,37 +149,40 @@ final as (
 
     select
         -- grain
-        cast(calibration_session_id as varchar) as calibration_session_id,
-        cast(contact_id as varchar) as contact_id,
-        cast(evaluator_id as varchar) as evaluator_id,
-        cast(question_ref_id as varchar) as question_ref_id,
+        cast(calibration_session_id as {{ dbt.type_string() }}) as calibration_session_id,
+        cast(contact_id as {{ dbt.type_string() }}) as contact_id,
+        cast(evaluator_id as {{ dbt.type_string() }}) as evaluator_id,
+        cast(question_ref_id as {{ dbt.type_string() }}) as question_ref_id,
 
         -- context
-        cast(evaluation_id as varchar) as evaluation_id,
-        cast(reference_evaluation_id as varchar) as reference_evaluation_id,
-        cast(reference_evaluator_id as varchar) as reference_evaluator_id,
-        cast(reference_source as varchar) as reference_source,
-        cast(provider_id as varchar) as provider_id,
+        cast(evaluation_id as {{ dbt.type_string() }}) as evaluation_id,
+        cast(reference_evaluation_id as {{ dbt.type_string() }}) as reference_evaluation_id,
+        cast(reference_evaluator_id as {{ dbt.type_string() }}) as reference_evaluator_id,
+        cast(reference_source as {{ dbt.type_string() }}) as reference_source,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
         cast(business_date as date) as business_date,
         cast({{ dbt.date_trunc('month', 'business_date') }} as date) as month,
-        cast(section_ref_id as varchar) as section_ref_id,
-        cast(is_critical as boolean) as is_critical,
-        cast(max_points as double) as max_points,
+        cast(section_ref_id as {{ dbt.type_string() }}) as section_ref_id,
+        cast(is_critical as {{ dbt.type_boolean() }}) as is_critical,
+        cast(max_points as {{ dbt.type_float() }}) as max_points,
 
         -- comparison
-        cast(reference_points as double) as reference_points,
-        cast(evaluator_points as double) as evaluator_points,
-        cast(reference_is_not_applicable as boolean) as reference_is_not_applicable,
-        cast(evaluator_is_not_applicable as boolean) as evaluator_is_not_applicable,
-        cast(evaluator_points - reference_points as double) as deviation_points,
-        cast(abs(evaluator_points - reference_points) as double) as abs_deviation_points,
-        cast(100 * {{ safe_divide('evaluator_points - reference_points', 'max_points') }} as double)
+        cast(reference_points as {{ dbt.type_float() }}) as reference_points,
+        cast(evaluator_points as {{ dbt.type_float() }}) as evaluator_points,
+        cast(reference_is_not_applicable as {{ dbt.type_boolean() }}) as reference_is_not_applicable,
+        cast(evaluator_is_not_applicable as {{ dbt.type_boolean() }}) as evaluator_is_not_applicable,
+        cast(evaluator_points - reference_points as {{ dbt.type_float() }}) as deviation_points,
+        cast(abs(evaluator_points - reference_points) as {{ dbt.type_float() }}) as abs_deviation_points,
+        cast(100 * {{ safe_divide('evaluator_points - reference_points', 'max_points') }} as {{ dbt.type_float() }})
             as deviation_pct_of_max,
         cast(
             (evaluator_is_not_applicable and reference_is_not_applicable)
-            or coalesce(not evaluator_is_not_applicable and not reference_is_not_applicable
-                and evaluator_points = reference_points, false)
-        as boolean) as is_agreement
+            or coalesce(
+                not evaluator_is_not_applicable and not reference_is_not_applicable
+                and evaluator_points = reference_points, false
+            )
+            as {{ dbt.type_boolean() }}
+        ) as is_agreement
 
     from compared
 

@@ -48,7 +48,8 @@ case_contact_totals as (
         count(*) as contacts_count,
         count(case when is_answered then 1 end) as answered_contacts_count,
         count(case when initiated_at > first_contact_at
-            and initiated_at <= {{ dbt.dateadd('day', repeat_days, 'first_contact_at') }} then 1 end)
+                and initiated_at <= {{ dbt.dateadd('day', repeat_days, 'first_contact_at') }} then 1
+        end)
             as repeat_contacts_within_window,
         max(case when initiated_at = first_contact_at and is_answered then 1 else 0 end) = 1
             as is_first_contact_answered
@@ -113,51 +114,52 @@ final as (
 
     select
         -- grain
-        cast(case_id as varchar) as case_id,
-        cast(case_number as varchar) as case_number,
-        cast(customer_key as varchar) as customer_key,
+        cast(case_id as {{ dbt.type_string() }}) as case_id,
+        cast(case_number as {{ dbt.type_string() }}) as case_number,
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
 
         -- creation
         cast(created_date_local as date) as business_date,
-        cast(created_at as timestamp) as created_at,
-        cast(closed_at as timestamp) as closed_at,
-        cast(origin as varchar) as origin,
-        cast(reason as varchar) as reason,
-        cast(case_type as varchar) as case_type,
-        cast(status as varchar) as status,
-        cast(priority as varchar) as priority,
-        cast(coalesce(is_closed, false) as boolean) as is_closed,
+        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(closed_at as {{ dbt.type_timestamp() }}) as closed_at,
+        cast(origin as {{ dbt.type_string() }}) as origin,
+        cast(reason as {{ dbt.type_string() }}) as reason,
+        cast(case_type as {{ dbt.type_string() }}) as case_type,
+        cast(status as {{ dbt.type_string() }}) as status,
+        cast(priority as {{ dbt.type_string() }}) as priority,
+        cast(coalesce(is_closed, false) as {{ dbt.type_boolean() }}) as is_closed,
         cast(
             case when closed_at is not null then {{ dbt.datediff('created_at', 'closed_at', 'second') }} end
-        as bigint) as resolution_seconds,
+            as {{ dbt.type_bigint() }}
+        ) as resolution_seconds,
 
         -- opening contact (provider, site and queue answering the case)
-        cast(origin_contact_id as varchar) as origin_contact_id,
-        cast(provider_id as varchar) as provider_id,
-        cast(site_id as varchar) as site_id,
-        cast(queue_name as varchar) as queue_name,
-        cast(opening_channel as varchar) as opening_channel,
-        cast(case when opening_channel = 'EMAIL' then first_response_seconds end as integer)
+        cast(origin_contact_id as {{ dbt.type_string() }}) as origin_contact_id,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(site_id as {{ dbt.type_string() }}) as site_id,
+        cast(queue_name as {{ dbt.type_string() }}) as queue_name,
+        cast(opening_channel as {{ dbt.type_string() }}) as opening_channel,
+        cast(case when opening_channel = 'EMAIL' then first_response_seconds end as {{ dbt.type_int() }})
             as first_response_seconds,
 
         -- contacts on the case
-        cast(first_contact_at as timestamp) as first_contact_at,
-        cast(last_contact_at as timestamp) as last_contact_at,
-        cast(contacts_count as integer) as contacts_count,
-        cast(answered_contacts_count as integer) as answered_contacts_count,
-        cast(contacts_count > 1 as boolean) as has_repeat_contact,
-        cast(is_first_contact_answered and repeat_contacts_within_window = 0 as boolean)
+        cast(first_contact_at as {{ dbt.type_timestamp() }}) as first_contact_at,
+        cast(last_contact_at as {{ dbt.type_timestamp() }}) as last_contact_at,
+        cast(contacts_count as {{ dbt.type_int() }}) as contacts_count,
+        cast(answered_contacts_count as {{ dbt.type_int() }}) as answered_contacts_count,
+        cast(contacts_count > 1 as {{ dbt.type_boolean() }}) as has_repeat_contact,
+        cast(is_first_contact_answered and repeat_contacts_within_window = 0 as {{ dbt.type_boolean() }})
             as is_first_contact_resolved,
-        cast({{ repeat_days }} as integer) as repeat_window_days,
+        cast({{ repeat_days }} as {{ dbt.type_int() }}) as repeat_window_days,
 
         -- surveys
-        cast(csat_responses as integer) as csat_responses,
-        cast(csat_satisfied as integer) as csat_satisfied,
-        cast(csat_score_sum as bigint) as csat_score_sum,
-        cast({{ safe_divide('csat_score_sum', 'csat_responses') }} as double) as csat_score,
-        cast(ces_responses as integer) as ces_responses,
-        cast(ces_score_sum as bigint) as ces_score_sum,
-        cast({{ safe_divide('ces_score_sum', 'ces_responses') }} as double) as ces_score
+        cast(csat_responses as {{ dbt.type_int() }}) as csat_responses,
+        cast(csat_satisfied as {{ dbt.type_int() }}) as csat_satisfied,
+        cast(csat_score_sum as {{ dbt.type_bigint() }}) as csat_score_sum,
+        cast({{ safe_divide('csat_score_sum', 'csat_responses') }} as {{ dbt.type_float() }}) as csat_score,
+        cast(ces_responses as {{ dbt.type_int() }}) as ces_responses,
+        cast(ces_score_sum as {{ dbt.type_bigint() }}) as ces_score_sum,
+        cast({{ safe_divide('ces_score_sum', 'ces_responses') }} as {{ dbt.type_float() }}) as ces_score
 
     from joined
 

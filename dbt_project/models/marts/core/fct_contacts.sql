@@ -39,12 +39,12 @@ contacts_scoped as (
         -- customer-initiated first legs count for repeats; transfer legs, callbacks and outbound
         -- contacts are part of an interaction already counted
         is_offered
-            and not is_transfer_leg
-            and coalesce(initiation_method, 'INBOUND') not in (
-                'TRANSFER', 'QUEUE_TRANSFER', 'CALLBACK', 'OUTBOUND', 'EXTERNAL_OUTBOUND',
-                'MONITOR', 'DISCONNECT', 'AGENT_REPLY'
-            )
-            and (customer_key is not null or nullif(case_number, '') is not null)
+        and not is_transfer_leg
+        and coalesce(initiation_method, 'INBOUND') not in (
+            'TRANSFER', 'QUEUE_TRANSFER', 'CALLBACK', 'OUTBOUND', 'EXTERNAL_OUTBOUND',
+            'MONITOR', 'DISCONNECT', 'AGENT_REPLY'
+        )
+        and (customer_key is not null or nullif(case_number, '') is not null)
             as is_repeat_eligible
     from contacts_enriched
 
@@ -97,16 +97,24 @@ contacts as (
     select
         contacts_scoped.*,
         contacts_scoped.is_repeat_eligible and (
-            coalesce(customer_neighbours.previous_initiated_at
-                >= {{ dbt.dateadd('day', -repeat_days, 'contacts_scoped.initiated_at') }}, false)
-            or coalesce(case_neighbours.previous_initiated_at
-                >= {{ dbt.dateadd('day', -repeat_days, 'contacts_scoped.initiated_at') }}, false)
+            coalesce(
+                customer_neighbours.previous_initiated_at
+                >= {{ dbt.dateadd('day', -repeat_days, 'contacts_scoped.initiated_at') }}, false
+            )
+            or coalesce(
+                case_neighbours.previous_initiated_at
+                >= {{ dbt.dateadd('day', -repeat_days, 'contacts_scoped.initiated_at') }}, false
+            )
         ) as is_repeat_contact,
         contacts_scoped.is_repeat_eligible and (
-            coalesce(customer_neighbours.next_initiated_at
-                <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false)
-            or coalesce(case_neighbours.next_initiated_at
-                <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false)
+            coalesce(
+                customer_neighbours.next_initiated_at
+                <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false
+            )
+            or coalesce(
+                case_neighbours.next_initiated_at
+                <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false
+            )
         ) as has_repeat_within_window
 
     from contacts_scoped
@@ -122,63 +130,63 @@ final as (
 
     select
         -- keys
-        cast(contact_id as varchar) as contact_id,
-        cast(initial_contact_id as varchar) as initial_contact_id,
+        cast(contact_id as {{ dbt.type_string() }}) as contact_id,
+        cast(initial_contact_id as {{ dbt.type_string() }}) as initial_contact_id,
         cast(business_date as date) as business_date,
         cast(contact_date_local as date) as contact_date_local,
-        cast(interval_start_at as timestamp) as interval_start_at,
-        cast(interval_start_local as timestamp) as interval_start_local,
+        cast(interval_start_at as {{ dbt.type_timestamp() }}) as interval_start_at,
+        cast(interval_start_local as {{ dbt.type_timestamp() }}) as interval_start_local,
 
         -- timestamps (UTC)
-        cast(initiated_at as timestamp) as initiated_at,
-        cast(enqueued_at as timestamp) as enqueued_at,
-        cast(connected_to_agent_at as timestamp) as connected_to_agent_at,
-        cast(disconnected_at as timestamp) as disconnected_at,
+        cast(initiated_at as {{ dbt.type_timestamp() }}) as initiated_at,
+        cast(enqueued_at as {{ dbt.type_timestamp() }}) as enqueued_at,
+        cast(connected_to_agent_at as {{ dbt.type_timestamp() }}) as connected_to_agent_at,
+        cast(disconnected_at as {{ dbt.type_timestamp() }}) as disconnected_at,
 
         -- dimensions
-        cast(channel as varchar) as channel,
-        cast(initiation_method as varchar) as initiation_method,
-        cast(disconnect_reason as varchar) as disconnect_reason,
-        cast(queue_name as varchar) as queue_name,
-        cast(provider_id as varchar) as provider_id,
-        cast(site_id as varchar) as site_id,
-        cast(agent_id as varchar) as agent_id,
-        cast(customer_key as varchar) as customer_key,
-        cast(case_number as varchar) as case_number,
+        cast(channel as {{ dbt.type_string() }}) as channel,
+        cast(initiation_method as {{ dbt.type_string() }}) as initiation_method,
+        cast(disconnect_reason as {{ dbt.type_string() }}) as disconnect_reason,
+        cast(queue_name as {{ dbt.type_string() }}) as queue_name,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(site_id as {{ dbt.type_string() }}) as site_id,
+        cast(agent_id as {{ dbt.type_string() }}) as agent_id,
+        cast(customer_key as {{ dbt.type_string() }}) as customer_key,
+        cast(case_number as {{ dbt.type_string() }}) as case_number,
 
         -- outcome flags
-        cast(is_offered as boolean) as is_offered,
-        cast(is_answered as boolean) as is_answered,
-        cast(is_abandoned as boolean) as is_abandoned,
-        cast(is_short_abandon as boolean) as is_short_abandon,
-        cast(is_answered_within_threshold as boolean) as is_answered_within_threshold,
-        cast(is_abandoned_within_threshold as boolean) as is_abandoned_within_threshold,
+        cast(is_offered as {{ dbt.type_boolean() }}) as is_offered,
+        cast(is_answered as {{ dbt.type_boolean() }}) as is_answered,
+        cast(is_abandoned as {{ dbt.type_boolean() }}) as is_abandoned,
+        cast(is_short_abandon as {{ dbt.type_boolean() }}) as is_short_abandon,
+        cast(is_answered_within_threshold as {{ dbt.type_boolean() }}) as is_answered_within_threshold,
+        cast(is_abandoned_within_threshold as {{ dbt.type_boolean() }}) as is_abandoned_within_threshold,
 
         -- contract parameters applied
-        cast(sl_threshold_seconds as integer) as sl_threshold_seconds,
-        cast(short_abandon_seconds as integer) as short_abandon_seconds,
+        cast(sl_threshold_seconds as {{ dbt.type_int() }}) as sl_threshold_seconds,
+        cast(short_abandon_seconds as {{ dbt.type_int() }}) as short_abandon_seconds,
 
         -- durations (seconds)
-        cast(queue_seconds as integer) as queue_seconds,
-        cast(talk_seconds as integer) as talk_seconds,
-        cast(hold_seconds as integer) as hold_seconds,
-        cast(acw_seconds as integer) as acw_seconds,
-        cast(handle_seconds as integer) as handle_seconds,
-        cast(hold_count as integer) as hold_count,
+        cast(queue_seconds as {{ dbt.type_int() }}) as queue_seconds,
+        cast(talk_seconds as {{ dbt.type_int() }}) as talk_seconds,
+        cast(hold_seconds as {{ dbt.type_int() }}) as hold_seconds,
+        cast(acw_seconds as {{ dbt.type_int() }}) as acw_seconds,
+        cast(handle_seconds as {{ dbt.type_int() }}) as handle_seconds,
+        cast(hold_count as {{ dbt.type_int() }}) as hold_count,
 
         -- flow-outs and callbacks
-        cast(is_flow_out as boolean) as is_flow_out,
-        cast(is_callback as boolean) as is_callback,
-        cast(is_transfer_leg as boolean) as is_transfer_leg,
+        cast(is_flow_out as {{ dbt.type_boolean() }}) as is_flow_out,
+        cast(is_callback as {{ dbt.type_boolean() }}) as is_callback,
+        cast(is_transfer_leg as {{ dbt.type_boolean() }}) as is_transfer_leg,
 
         -- repeat contacts / first-contact resolution
-        cast(is_repeat_eligible as boolean) as is_repeat_eligible,
-        cast(is_repeat_contact as boolean) as is_repeat_contact,
-        cast(has_repeat_within_window as boolean) as has_repeat_within_window,
-        cast({{ repeat_days }} as integer) as repeat_window_days,
+        cast(is_repeat_eligible as {{ dbt.type_boolean() }}) as is_repeat_eligible,
+        cast(is_repeat_contact as {{ dbt.type_boolean() }}) as is_repeat_contact,
+        cast(has_repeat_within_window as {{ dbt.type_boolean() }}) as has_repeat_within_window,
+        cast({{ repeat_days }} as {{ dbt.type_int() }}) as repeat_window_days,
 
         -- e-mail response time
-        cast(case when channel = 'EMAIL' and is_answered then queue_seconds end as integer)
+        cast(case when channel = 'EMAIL' and is_answered then queue_seconds end as {{ dbt.type_int() }})
             as first_response_seconds
 
     from contacts

@@ -58,33 +58,34 @@ final as (
 
     select
         -- grain
-        cast(evaluation_id as varchar) as evaluation_id,
-        cast(question_ref_id as varchar) as question_ref_id,
-        cast(section_ref_id as varchar) as section_ref_id,
+        cast(evaluation_id as {{ dbt.type_string() }}) as evaluation_id,
+        cast(question_ref_id as {{ dbt.type_string() }}) as question_ref_id,
+        cast(section_ref_id as {{ dbt.type_string() }}) as section_ref_id,
         cast(business_date as date) as business_date,
 
         -- evaluation context
-        cast(agent_id as varchar) as agent_id,
-        cast(provider_id as varchar) as provider_id,
-        cast(site_id as varchar) as site_id,
-        cast(team_id as varchar) as team_id,
-        cast(evaluator_id as varchar) as evaluator_id,
-        cast(form_title as varchar) as form_title,
-        cast(form_version as integer) as form_version,
-        cast(is_calibration as boolean) as is_calibration,
-        cast(calibration_session_id as varchar) as calibration_session_id,
+        cast(agent_id as {{ dbt.type_string() }}) as agent_id,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(site_id as {{ dbt.type_string() }}) as site_id,
+        cast(team_id as {{ dbt.type_string() }}) as team_id,
+        cast(evaluator_id as {{ dbt.type_string() }}) as evaluator_id,
+        cast(form_title as {{ dbt.type_string() }}) as form_title,
+        cast(form_version as {{ dbt.type_int() }}) as form_version,
+        cast(is_calibration as {{ dbt.type_boolean() }}) as is_calibration,
+        cast(calibration_session_id as {{ dbt.type_string() }}) as calibration_session_id,
 
         -- answer
-        cast(max_points as double) as max_points,
-        cast(points as double) as points,
-        cast(is_not_applicable as boolean) as is_not_applicable,
-        cast(is_critical as boolean) as is_critical,
-        cast(is_critical and not is_not_applicable and coalesce(points, 0) < max_points as boolean)
+        cast(max_points as {{ dbt.type_float() }}) as max_points,
+        cast(points as {{ dbt.type_float() }}) as points,
+        cast(is_not_applicable as {{ dbt.type_boolean() }}) as is_not_applicable,
+        cast(is_critical as {{ dbt.type_boolean() }}) as is_critical,
+        cast(is_critical and not is_not_applicable and coalesce(points, 0) < max_points as {{ dbt.type_boolean() }})
             as is_critical_failed,
 
         -- score components (0 when N/A)
-        cast(case when is_not_applicable then 0 else coalesce(points, 0) end as double) as points_earned,
-        cast(case when is_not_applicable then 0 else max_points end as double) as points_applicable
+        cast(case when is_not_applicable then 0 else coalesce(points, 0) end as {{ dbt.type_float() }})
+            as points_earned,
+        cast(case when is_not_applicable then 0 else max_points end as {{ dbt.type_float() }}) as points_applicable
 
     from joined
 

@@ -64,41 +64,42 @@ final as (
 
     select
         -- grain
-        cast(evaluation_id as varchar) as evaluation_id,
+        cast(evaluation_id as {{ dbt.type_string() }}) as evaluation_id,
         cast(business_date as date) as business_date,
-        cast(submitted_at as timestamp) as submitted_at,
+        cast(submitted_at as {{ dbt.type_timestamp() }}) as submitted_at,
 
         -- evaluated contact and agent
-        cast(contact_id as varchar) as contact_id,
-        cast(queue_name as varchar) as queue_name,
-        cast(channel as varchar) as channel,
-        cast(agent_id as varchar) as agent_id,
-        cast(provider_id as varchar) as provider_id,
-        cast(site_id as varchar) as site_id,
-        cast(team_id as varchar) as team_id,
+        cast(contact_id as {{ dbt.type_string() }}) as contact_id,
+        cast(queue_name as {{ dbt.type_string() }}) as queue_name,
+        cast(channel as {{ dbt.type_string() }}) as channel,
+        cast(agent_id as {{ dbt.type_string() }}) as agent_id,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(site_id as {{ dbt.type_string() }}) as site_id,
+        cast(team_id as {{ dbt.type_string() }}) as team_id,
 
         -- evaluation
-        cast(evaluator_id as varchar) as evaluator_id,
-        cast(form_title as varchar) as form_title,
-        cast(form_version as integer) as form_version,
-        cast(is_calibration as boolean) as is_calibration,
-        cast(calibration_session_id as varchar) as calibration_session_id,
-        cast(calibration_role as varchar) as calibration_role,
+        cast(evaluator_id as {{ dbt.type_string() }}) as evaluator_id,
+        cast(form_title as {{ dbt.type_string() }}) as form_title,
+        cast(form_version as {{ dbt.type_int() }}) as form_version,
+        cast(is_calibration as {{ dbt.type_boolean() }}) as is_calibration,
+        cast(calibration_session_id as {{ dbt.type_string() }}) as calibration_session_id,
+        cast(calibration_role as {{ dbt.type_string() }}) as calibration_role,
 
         -- score components
-        cast(criteria_count as integer) as criteria_count,
-        cast(not_applicable_count as integer) as not_applicable_count,
-        cast(points_earned as double) as points_earned,
-        cast(points_applicable as double) as points_applicable,
-        cast(critical_failed_count > 0 as boolean) as has_critical_error,
+        cast(criteria_count as {{ dbt.type_int() }}) as criteria_count,
+        cast(not_applicable_count as {{ dbt.type_int() }}) as not_applicable_count,
+        cast(points_earned as {{ dbt.type_float() }}) as points_earned,
+        cast(points_applicable as {{ dbt.type_float() }}) as points_applicable,
+        cast(critical_failed_count > 0 as {{ dbt.type_boolean() }}) as has_critical_error,
         cast(
             case
                 when criteria_count = 0 then score_percentage
                 when critical_failed_count > 0 then 0
                 else 100 * {{ safe_divide('points_earned', 'points_applicable') }}
             end
-        as double) as score_percentage,
-        cast(score_percentage as double) as source_score_percentage
+            as {{ dbt.type_float() }}
+        ) as score_percentage,
+        cast(score_percentage as {{ dbt.type_float() }}) as source_score_percentage
 
     from joined
 

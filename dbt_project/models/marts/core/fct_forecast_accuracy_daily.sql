@@ -73,17 +73,17 @@ final as (
 
     select
         -- grain
-        cast(queue_name as varchar) as queue_name,
+        cast(queue_name as {{ dbt.type_string() }}) as queue_name,
         cast(business_date as date) as business_date,
-        cast(provider_id as varchar) as provider_id,
-        cast(site_id as varchar) as site_id,
-        cast(channel as varchar) as channel,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(site_id as {{ dbt.type_string() }}) as site_id,
+        cast(channel as {{ dbt.type_string() }}) as channel,
 
         -- volume
-        cast(actual_contacts as bigint) as actual_contacts,
-        cast(forecast_contacts as double) as forecast_contacts,
-        cast(actual_contacts - forecast_contacts as double) as error,
-        cast(abs(actual_contacts - forecast_contacts) as double) as abs_error,
+        cast(actual_contacts as {{ dbt.type_bigint() }}) as actual_contacts,
+        cast(forecast_contacts as {{ dbt.type_float() }}) as forecast_contacts,
+        cast(actual_contacts - forecast_contacts as {{ dbt.type_float() }}) as error,
+        cast(abs(actual_contacts - forecast_contacts) as {{ dbt.type_float() }}) as abs_error,
         {{ forecast_accuracy_measures() }}
 
     from daily

@@ -29,9 +29,9 @@ workload as (
     select
         *,
         {{ safe_divide('forecast_workload_seconds', 'forecast_contacts') }} as forecast_aht_seconds,
-        cast(scheduled_open_seconds as double precision) / {{ interval_seconds }} as scheduled_agents,
-        cast(site_scheduled_open_seconds as double precision) / {{ interval_seconds }} as site_scheduled_agents,
-        cast(staffed_seconds as double precision) / {{ interval_seconds }} as logged_in_agents,
+        cast(scheduled_open_seconds as {{ dbt.type_float() }}) / {{ interval_seconds }} as scheduled_agents,
+        cast(site_scheduled_open_seconds as {{ dbt.type_float() }}) / {{ interval_seconds }} as site_scheduled_agents,
+        cast(staffed_seconds as {{ dbt.type_float() }}) / {{ interval_seconds }} as logged_in_agents,
         coalesce(
             {{ safe_divide('handle_seconds', 'answered') }},
             {{ safe_divide('forecast_workload_seconds', 'forecast_contacts') }}
@@ -47,7 +47,7 @@ traffic as (
         *,
         case
             when channel = 'EMAIL' then null
-            when offered = 0 then cast(0.0 as double precision)
+            when offered = 0 then cast(0.0 as {{ dbt.type_float() }})
             else offered * erlang_aht_seconds / {{ interval_seconds }}
         end as traffic_erlangs,
         floor(scheduled_agents) as scheduled_agents_floor,
@@ -61,14 +61,26 @@ erlang as (
 
     -- a fractional mean staffing (12.4 agents) interpolates linearly between the whole numbers
     -- of agents around it (12 and 13)
+    -- sqlfluff cannot parse the DuckDB lambdas of the Erlang C macros
+    -- noqa: disable=PRS,LT02
     select
         *,
         {{ erlang_c_required_agents('traffic_erlangs', 'sl_threshold_seconds', 'erlang_aht_seconds', 'sl_target') }}
             as erlang_required_agents,
         (1 - scheduled_agents_fraction)
-            * {{ erlang_c_service_level('traffic_erlangs', 'scheduled_agents_floor', 'sl_threshold_seconds', 'erlang_aht_seconds') }}
+            * {{ erlang_c_service_level(
+                'traffic_erlangs',
+                'scheduled_agents_floor',
+                'sl_threshold_seconds',
+                'erlang_aht_seconds'
+            ) }}
             + scheduled_agents_fraction
-            * {{ erlang_c_service_level('traffic_erlangs', 'scheduled_agents_floor + 1', 'sl_threshold_seconds', 'erlang_aht_seconds') }}
+            * {{ erlang_c_service_level(
+                'traffic_erlangs',
+                'scheduled_agents_floor + 1',
+                'sl_threshold_seconds',
+                'erlang_aht_seconds'
+            ) }}
             as erlang_service_level_at_scheduled,
         (1 - scheduled_agents_fraction)
             * {{ erlang_c_wait_probability('traffic_erlangs', 'scheduled_agents_floor') }}
@@ -77,6 +89,7 @@ erlang as (
             as erlang_wait_probability_at_scheduled
 
     from traffic
+    -- noqa: enable=PRS,LT02
 
 ),
 
@@ -84,55 +97,59 @@ final as (
 
     select
         -- grain
-        cast(queue_name as varchar) as queue_name,
-        cast(interval_start_at as timestamp) as interval_start_at,
-        cast(interval_start_local as timestamp) as interval_start_local,
+        cast(queue_name as {{ dbt.type_string() }}) as queue_name,
+        cast(interval_start_at as {{ dbt.type_timestamp() }}) as interval_start_at,
+        cast(interval_start_local as {{ dbt.type_timestamp() }}) as interval_start_local,
         cast(business_date as date) as business_date,
         cast(interval_start_local as time) as interval_start_time,
 
         -- queue contract
-        cast(provider_id as varchar) as provider_id,
-        cast(site_id as varchar) as site_id,
-        cast(channel as varchar) as channel,
-        cast(sl_threshold_seconds as integer) as sl_threshold_seconds,
-        cast(short_abandon_seconds as integer) as short_abandon_seconds,
-        cast(sl_target as double) as sl_target,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(site_id as {{ dbt.type_string() }}) as site_id,
+        cast(channel as {{ dbt.type_string() }}) as channel,
+        cast(sl_threshold_seconds as {{ dbt.type_int() }}) as sl_threshold_seconds,
+        cast(short_abandon_seconds as {{ dbt.type_int() }}) as short_abandon_seconds,
+        cast(sl_target as {{ dbt.type_float() }}) as sl_target,
 
         -- volumes
-        cast(offered as bigint) as offered,
-        cast(answered as bigint) as answered,
-        cast(abandoned as bigint) as abandoned,
-        cast(short_abandoned as bigint) as short_abandoned,
-        cast(answered_within_threshold as bigint) as answered_within_threshold,
-        cast(abandoned_within_threshold as bigint) as abandoned_within_threshold,
-        cast(callbacks as bigint) as callbacks,
-        cast(flow_outs as bigint) as flow_outs,
+        cast(offered as {{ dbt.type_bigint() }}) as offered,
+        cast(answered as {{ dbt.type_bigint() }}) as answered,
+        cast(abandoned as {{ dbt.type_bigint() }}) as abandoned,
+        cast(short_abandoned as {{ dbt.type_bigint() }}) as short_abandoned,
+        cast(answered_within_threshold as {{ dbt.type_bigint() }}) as answered_within_threshold,
+        cast(abandoned_within_threshold as {{ dbt.type_bigint() }}) as abandoned_within_threshold,
+        cast(callbacks as {{ dbt.type_bigint() }}) as callbacks,
+        cast(flow_outs as {{ dbt.type_bigint() }}) as flow_outs,
 
         -- durations (seconds)
-        cast(answered_queue_seconds as bigint) as answered_queue_seconds,
-        cast(talk_seconds as bigint) as talk_seconds,
-        cast(hold_seconds as bigint) as hold_seconds,
-        cast(acw_seconds as bigint) as acw_seconds,
-        cast(handle_seconds as bigint) as handle_seconds,
+        cast(answered_queue_seconds as {{ dbt.type_bigint() }}) as answered_queue_seconds,
+        cast(talk_seconds as {{ dbt.type_bigint() }}) as talk_seconds,
+        cast(hold_seconds as {{ dbt.type_bigint() }}) as hold_seconds,
+        cast(acw_seconds as {{ dbt.type_bigint() }}) as acw_seconds,
+        cast(handle_seconds as {{ dbt.type_bigint() }}) as handle_seconds,
 
         -- forecast (WFM)
-        cast(forecast_contacts as double) as forecast_contacts,
-        cast(forecast_aht_seconds as double) as forecast_aht_seconds,
-        cast(forecast_required_agents as double) as forecast_required_agents,
+        cast(forecast_contacts as {{ dbt.type_float() }}) as forecast_contacts,
+        cast(forecast_aht_seconds as {{ dbt.type_float() }}) as forecast_aht_seconds,
+        cast(forecast_required_agents as {{ dbt.type_float() }}) as forecast_required_agents,
 
         -- staffing (agents = seconds / interval length)
-        cast(scheduled_open_seconds as bigint) as scheduled_open_seconds,
-        cast(scheduled_agents as double) as scheduled_agents,
-        cast(site_scheduled_agents as double) as site_scheduled_agents,
-        cast(staffed_seconds as bigint) as staffed_seconds,
-        cast(logged_in_agents as double) as logged_in_agents,
+        cast(scheduled_open_seconds as {{ dbt.type_bigint() }}) as scheduled_open_seconds,
+        cast(scheduled_agents as {{ dbt.type_float() }}) as scheduled_agents,
+        cast(site_scheduled_agents as {{ dbt.type_float() }}) as site_scheduled_agents,
+        cast(staffed_seconds as {{ dbt.type_bigint() }}) as staffed_seconds,
+        cast(logged_in_agents as {{ dbt.type_float() }}) as logged_in_agents,
 
         -- Erlang C on the actual volume and AHT
-        cast(round(erlang_aht_seconds, 6) as double) as erlang_aht_seconds,
-        cast(round(traffic_erlangs, 6) as double) as traffic_erlangs,
-        cast(erlang_required_agents as integer) as erlang_required_agents,
-        cast(round(erlang_service_level_at_scheduled, 6) as double) as erlang_service_level_at_scheduled,
-        cast(round(erlang_wait_probability_at_scheduled, 6) as double) as erlang_wait_probability_at_scheduled
+        cast(round(erlang_aht_seconds, 6) as {{ dbt.type_float() }}) as erlang_aht_seconds,
+        cast(round(traffic_erlangs, 6) as {{ dbt.type_float() }}) as traffic_erlangs,
+        cast(erlang_required_agents as {{ dbt.type_int() }}) as erlang_required_agents,
+        cast(
+            round(erlang_service_level_at_scheduled, 6) as {{ dbt.type_float() }}
+        ) as erlang_service_level_at_scheduled,
+        cast(
+            round(erlang_wait_probability_at_scheduled, 6) as {{ dbt.type_float() }}
+        ) as erlang_wait_probability_at_scheduled
 
     from erlang
 

@@ -10,7 +10,7 @@ with
 
 snapshots as (
 
-    select * from {{ ref('int_agents_daily') }}
+    select * from {{ ref('int_agent_days_versioned_from_roster') }}
 
 ),
 
@@ -24,9 +24,12 @@ changes as (
         team_id,
         case
             when lag(business_date) over (partition by agent_id order by business_date) is null then 1
-            when coalesce(lag(provider_id) over (partition by agent_id order by business_date), '') <> coalesce(provider_id, '')
-                or coalesce(lag(site_id) over (partition by agent_id order by business_date), '') <> coalesce(site_id, '')
-                or coalesce(lag(team_id) over (partition by agent_id order by business_date), '') <> coalesce(team_id, '')
+            when coalesce(lag(provider_id) over (partition by agent_id order by business_date), '')
+                <> coalesce(provider_id, '')
+                or coalesce(lag(site_id) over (partition by agent_id order by business_date), '')
+                <> coalesce(site_id, '')
+                or coalesce(lag(team_id) over (partition by agent_id order by business_date), '')
+                <> coalesce(team_id, '')
                 then 1
             else 0
         end as is_new_version
@@ -80,26 +83,29 @@ latest as (
 final as (
 
     select
-        cast(versions.agent_id || '|' || cast(versions.valid_from as varchar) as varchar) as agent_version_id,
-        cast(versions.agent_id as varchar) as agent_id,
-        cast(versions.version_number as integer) as version_number,
-        cast(versions.provider_id as varchar) as provider_id,
-        cast(versions.site_id as varchar) as site_id,
-        cast(versions.team_id as varchar) as team_id,
+        cast(
+            versions.agent_id || '|' || cast(versions.valid_from as {{ dbt.type_string() }}) as {{ dbt.type_string() }}
+        )
+            as agent_version_id,
+        cast(versions.agent_id as {{ dbt.type_string() }}) as agent_id,
+        cast(versions.version_number as {{ dbt.type_int() }}) as version_number,
+        cast(versions.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(versions.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(versions.team_id as {{ dbt.type_string() }}) as team_id,
         cast(versions.valid_from as date) as valid_from,
         cast(lead(versions.valid_from) over (
             partition by versions.agent_id order by versions.valid_from
         ) as date) as valid_to,
         cast(lead(versions.valid_from) over (
             partition by versions.agent_id order by versions.valid_from
-        ) is null as boolean) as is_current,
+        ) is null as {{ dbt.type_boolean() }}) as is_current,
         cast(versions.last_snapshot_date as date) as last_snapshot_date,
-        cast(versions.snapshots_count as integer) as snapshots_count,
-        cast(latest.acd_username as varchar) as acd_username,
+        cast(versions.snapshots_count as {{ dbt.type_int() }}) as snapshots_count,
+        cast(latest.acd_username as {{ dbt.type_string() }}) as acd_username,
         cast(latest.hire_date as date) as hire_date,
         cast(latest.leave_date as date) as leave_date,
-        cast(latest.skills as varchar) as skills,
-        cast({{ dbt.split_part('latest.skills', "';'", 1) }} as varchar) as primary_queue_name
+        cast(latest.skills as {{ dbt.type_string() }}) as skills,
+        cast({{ dbt.split_part('latest.skills', "';'", 1) }} as {{ dbt.type_string() }}) as primary_queue_name
 
     from versions
     left join latest

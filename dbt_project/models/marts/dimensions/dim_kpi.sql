@@ -14,14 +14,14 @@ catalogue as (
 final as (
 
     select
-        cast(kpi_id as varchar) as kpi_id,
-        cast(label_en as varchar) as label_en,
-        cast(label_fr as varchar) as label_fr,
-        cast(family as varchar) as family,
-        cast(unit as varchar) as unit,
-        cast(is_higher_better as boolean) as is_higher_better,
-        cast(default_variant as varchar) as default_variant,
-        cast(variant_var as varchar) as variant_var
+        cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
+        cast(label_en as {{ dbt.type_string() }}) as label_en,
+        cast(label_fr as {{ dbt.type_string() }}) as label_fr,
+        cast(family as {{ dbt.type_string() }}) as family,
+        cast(unit as {{ dbt.type_string() }}) as unit,
+        cast(is_higher_better as {{ dbt.type_boolean() }}) as is_higher_better,
+        cast(default_variant as {{ dbt.type_string() }}) as default_variant,
+        cast(variant_var as {{ dbt.type_string() }}) as variant_var
 
     from catalogue
 

@@ -22,7 +22,9 @@ queues as (
 
 site_counts as (
 
-    select provider_id, count(*) as sites_count
+    select
+        provider_id,
+        count(*) as sites_count
     from sites
     group by provider_id
 
@@ -30,7 +32,9 @@ site_counts as (
 
 queue_counts as (
 
-    select provider_id, count(*) as queues_count
+    select
+        provider_id,
+        count(*) as queues_count
     from queues
     group by provider_id
 
@@ -39,10 +43,10 @@ queue_counts as (
 final as (
 
     select
-        cast(providers.provider_id as varchar) as provider_id,
-        cast(providers.provider_name as varchar) as provider_name,
-        cast(coalesce(site_counts.sites_count, 0) as integer) as sites_count,
-        cast(coalesce(queue_counts.queues_count, 0) as integer) as queues_count
+        cast(providers.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(providers.provider_name as {{ dbt.type_string() }}) as provider_name,
+        cast(coalesce(site_counts.sites_count, 0) as {{ dbt.type_int() }}) as sites_count,
+        cast(coalesce(queue_counts.queues_count, 0) as {{ dbt.type_int() }}) as queues_count
 
     from providers
     left join site_counts

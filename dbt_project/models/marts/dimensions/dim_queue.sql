@@ -24,15 +24,15 @@ sites as (
 final as (
 
     select
-        cast(queues.queue_name as varchar) as queue_name,
-        cast(queues.channel as varchar) as channel,
-        cast(queues.provider_id as varchar) as provider_id,
-        cast(providers.provider_name as varchar) as provider_name,
-        cast(queues.site_id as varchar) as site_id,
-        cast(sites.site_name as varchar) as site_name,
-        cast(queues.sl_threshold_seconds as integer) as sl_threshold_seconds,
-        cast(queues.short_abandon_seconds as integer) as short_abandon_seconds,
-        cast(queues.sl_target as double) as sl_target
+        cast(queues.queue_name as {{ dbt.type_string() }}) as queue_name,
+        cast(queues.channel as {{ dbt.type_string() }}) as channel,
+        cast(queues.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(providers.provider_name as {{ dbt.type_string() }}) as provider_name,
+        cast(queues.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(sites.site_name as {{ dbt.type_string() }}) as site_name,
+        cast(queues.sl_threshold_seconds as {{ dbt.type_int() }}) as sl_threshold_seconds,
+        cast(queues.short_abandon_seconds as {{ dbt.type_int() }}) as short_abandon_seconds,
+        cast(queues.sl_target as {{ dbt.type_float() }}) as sl_target
 
     from queues
     left join providers

@@ -22,7 +22,9 @@ queues as (
 
 queue_counts as (
 
-    select site_id, count(*) as queues_count
+    select
+        site_id,
+        count(*) as queues_count
     from queues
     group by site_id
 
@@ -31,11 +33,11 @@ queue_counts as (
 final as (
 
     select
-        cast(sites.site_id as varchar) as site_id,
-        cast(sites.site_name as varchar) as site_name,
-        cast(sites.provider_id as varchar) as provider_id,
-        cast(providers.provider_name as varchar) as provider_name,
-        cast(coalesce(queue_counts.queues_count, 0) as integer) as queues_count
+        cast(sites.site_id as {{ dbt.type_string() }}) as site_id,
+        cast(sites.site_name as {{ dbt.type_string() }}) as site_name,
+        cast(sites.provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(providers.provider_name as {{ dbt.type_string() }}) as provider_name,
+        cast(coalesce(queue_counts.queues_count, 0) as {{ dbt.type_int() }}) as queues_count
 
     from sites
     left join providers

@@ -19,10 +19,10 @@ catalogue as (
 in_use as (
 
     {% for name in definition_vars %}
-    select
-        '{{ name }}' as definition_key,
-        '{{ var(name) }}' as value_in_use
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ name }}' as definition_key,
+            '{{ var(name) }}' as value_in_use
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -44,11 +44,11 @@ final as (
 
     select
         -- grain
-        cast(in_use.definition_key as varchar) as definition_key,
+        cast(in_use.definition_key as {{ dbt.type_string() }}) as definition_key,
 
-        cast(in_use.value_in_use as varchar) as value_in_use,
-        cast(governed.catalogue_default as varchar) as catalogue_default,
-        cast(governed.kpi_ids as varchar) as kpi_ids
+        cast(in_use.value_in_use as {{ dbt.type_string() }}) as value_in_use,
+        cast(governed.catalogue_default as {{ dbt.type_string() }}) as catalogue_default,
+        cast(governed.kpi_ids as {{ dbt.type_string() }}) as kpi_ids
 
     from in_use
     left join governed on governed.definition_key = in_use.definition_key

@@ -35,21 +35,21 @@ final as (
 
     select
         -- grain
-        cast(load_log.feed_id as varchar) as feed_id,
+        cast(load_log.feed_id as {{ dbt.type_string() }}) as feed_id,
         cast(load_log.business_date as date) as business_date,
 
-        cast(load_log.source_system as varchar) as source_system,
-        cast(load_log.load_status as varchar) as load_status,
-        cast(load_log.source_file as varchar) as source_file,
-        cast(load_log.file_sha256 as varchar) as file_sha256,
-        cast(load_log.loaded_sha256 as varchar) as loaded_sha256,
-        cast(load_log.row_count as bigint) as row_count,
-        cast(load_log.message as varchar) as message,
+        cast(load_log.source_system as {{ dbt.type_string() }}) as source_system,
+        cast(load_log.load_status as {{ dbt.type_string() }}) as load_status,
+        cast(load_log.source_file as {{ dbt.type_string() }}) as source_file,
+        cast(load_log.file_sha256 as {{ dbt.type_string() }}) as file_sha256,
+        cast(load_log.loaded_sha256 as {{ dbt.type_string() }}) as loaded_sha256,
+        cast(load_log.row_count as {{ dbt.type_bigint() }}) as row_count,
+        cast(load_log.message as {{ dbt.type_string() }}) as message,
 
         -- the day across feeds
-        cast(days.feeds_loaded as integer) as feeds_loaded_on_day,
-        cast(feeds.feeds_known as integer) as feeds_known,
-        cast(days.feeds_loaded = feeds.feeds_known as boolean) as is_day_complete
+        cast(days.feeds_loaded as {{ dbt.type_int() }}) as feeds_loaded_on_day,
+        cast(feeds.feeds_known as {{ dbt.type_int() }}) as feeds_known,
+        cast(days.feeds_loaded = feeds.feeds_known as {{ dbt.type_boolean() }}) as is_day_complete
 
     from load_log
     inner join days on days.business_date = load_log.business_date

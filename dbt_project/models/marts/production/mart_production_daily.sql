@@ -99,9 +99,19 @@ qa_totals as (
 
 spine as (
 
-    select provider_id, site_id, queue_name, business_date from contact_totals
+    select
+        provider_id,
+        site_id,
+        queue_name,
+        business_date
+    from contact_totals
     union
-    select provider_id, site_id, queue_name, business_date from qa_totals
+    select
+        provider_id,
+        site_id,
+        queue_name,
+        business_date
+    from qa_totals
 
 ),
 
@@ -147,47 +157,51 @@ final as (
 
     select
         -- grain
-        cast(provider_id as varchar) as provider_id,
-        cast(site_id as varchar) as site_id,
-        cast(queue_name as varchar) as queue_name,
+        cast(provider_id as {{ dbt.type_string() }}) as provider_id,
+        cast(site_id as {{ dbt.type_string() }}) as site_id,
+        cast(queue_name as {{ dbt.type_string() }}) as queue_name,
         cast(business_date as date) as business_date,
 
         -- queue contract
-        cast(channel as varchar) as channel,
-        cast(sl_threshold_seconds as integer) as sl_threshold_seconds,
-        cast(sl_target as double) as sl_target,
+        cast(channel as {{ dbt.type_string() }}) as channel,
+        cast(sl_threshold_seconds as {{ dbt.type_int() }}) as sl_threshold_seconds,
+        cast(sl_target as {{ dbt.type_float() }}) as sl_target,
 
         -- volumes
-        cast(offered as bigint) as offered,
-        cast(short_abandoned as bigint) as short_abandoned,
-        cast(offered - short_abandoned as bigint) as offered_net,
-        cast(answered as bigint) as answered,
-        cast(abandoned as bigint) as abandoned,
-        cast(answered_within_threshold as bigint) as answered_within_threshold,
-        cast(abandoned_within_threshold as bigint) as abandoned_within_threshold,
+        cast(offered as {{ dbt.type_bigint() }}) as offered,
+        cast(short_abandoned as {{ dbt.type_bigint() }}) as short_abandoned,
+        cast(offered - short_abandoned as {{ dbt.type_bigint() }}) as offered_net,
+        cast(answered as {{ dbt.type_bigint() }}) as answered,
+        cast(abandoned as {{ dbt.type_bigint() }}) as abandoned,
+        cast(answered_within_threshold as {{ dbt.type_bigint() }}) as answered_within_threshold,
+        cast(abandoned_within_threshold as {{ dbt.type_bigint() }}) as abandoned_within_threshold,
 
         -- durations (seconds)
-        cast(answered_queue_seconds as bigint) as answered_queue_seconds,
-        cast(talk_seconds as bigint) as talk_seconds,
-        cast(hold_seconds as bigint) as hold_seconds,
-        cast(acw_seconds as bigint) as acw_seconds,
-        cast(handle_seconds as bigint) as handle_seconds,
+        cast(answered_queue_seconds as {{ dbt.type_bigint() }}) as answered_queue_seconds,
+        cast(talk_seconds as {{ dbt.type_bigint() }}) as talk_seconds,
+        cast(hold_seconds as {{ dbt.type_bigint() }}) as hold_seconds,
+        cast(acw_seconds as {{ dbt.type_bigint() }}) as acw_seconds,
+        cast(handle_seconds as {{ dbt.type_bigint() }}) as handle_seconds,
 
         -- satisfaction and quality components
-        cast(csat_responses as bigint) as csat_responses,
-        cast(csat_satisfied as bigint) as csat_satisfied,
-        cast(csat_score_sum as bigint) as csat_score_sum,
-        cast(qa_evaluations as bigint) as qa_evaluations,
-        cast(qa_score_sum as double) as qa_score_sum,
+        cast(csat_responses as {{ dbt.type_bigint() }}) as csat_responses,
+        cast(csat_satisfied as {{ dbt.type_bigint() }}) as csat_satisfied,
+        cast(csat_score_sum as {{ dbt.type_bigint() }}) as csat_score_sum,
+        cast(qa_evaluations as {{ dbt.type_bigint() }}) as qa_evaluations,
+        cast(qa_score_sum as {{ dbt.type_float() }}) as qa_score_sum,
 
         -- rates (null when the denominator is 0)
-        cast({{ safe_divide('answered_within_threshold', 'offered - short_abandoned') }} as double) as service_level,
-        cast({{ safe_divide('abandoned - short_abandoned', 'offered - short_abandoned') }} as double) as abandon_rate,
-        cast({{ safe_divide('handle_seconds', 'answered') }} as double) as aht_seconds,
-        cast({{ safe_divide('answered_queue_seconds', 'answered') }} as double) as asa_seconds,
-        cast({{ safe_divide('csat_satisfied', 'csat_responses') }} as double) as csat_rate,
-        cast({{ safe_divide('csat_score_sum', 'csat_responses') }} as double) as csat_mean,
-        cast({{ safe_divide('qa_score_sum', 'qa_evaluations') }} as double) as qa_score
+        cast(
+            {{ safe_divide('answered_within_threshold', 'offered - short_abandoned') }} as {{ dbt.type_float() }}
+        ) as service_level,
+        cast(
+            {{ safe_divide('abandoned - short_abandoned', 'offered - short_abandoned') }} as {{ dbt.type_float() }}
+        ) as abandon_rate,
+        cast({{ safe_divide('handle_seconds', 'answered') }} as {{ dbt.type_float() }}) as aht_seconds,
+        cast({{ safe_divide('answered_queue_seconds', 'answered') }} as {{ dbt.type_float() }}) as asa_seconds,
+        cast({{ safe_divide('csat_satisfied', 'csat_responses') }} as {{ dbt.type_float() }}) as csat_rate,
+        cast({{ safe_divide('csat_score_sum', 'csat_responses') }} as {{ dbt.type_float() }}) as csat_mean,
+        cast({{ safe_divide('qa_score_sum', 'qa_evaluations') }} as {{ dbt.type_float() }}) as qa_score
 
     from joined
 

@@ -36,6 +36,7 @@ renamed as (
         initiation_method,
         disconnect_reason,
         customer_endpoint_type,
+        outcome,  -- the vendor's own answered / abandoned / other, when its layout maps one
 
         -- timestamps (UTC)
         initiated_at,

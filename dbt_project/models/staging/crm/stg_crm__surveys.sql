@@ -1,4 +1,6 @@
-{#- customer ids and case numbers leave raw as keyed hashes (macro keyed_hash); a table, so
+{#- One row per survey and question: a survey answers CSAT and CES under one survey_id, so the
+    key is (survey_id, question), never survey_id alone (which dropped one answer of every pair).
+    Customer ids and case numbers leave raw as keyed hashes (macro keyed_hash); a table, so
     the views built on it do not need the hash function outside dbt -#}
 {{ config(materialized='table') }}
 
@@ -14,7 +16,7 @@ deduplicated as (
 
     {{ deduplicate(
         relation='source',
-        partition_by='survey_id',
+        partition_by='survey_id, question',
         order_by='answered_at desc nulls last, _business_date desc, _row_number desc, _source_file desc'
     ) }}
 

@@ -1,0 +1,194 @@
+{#- KPI components per queue x reporting interval (UTC start), over the whole history:
+    contacts (booked in the interval of queue entry), the WFM forecast, scheduled OPEN time and
+    logged-in (staffed) time. fct_queue_intervals adds the Erlang C estimates and keeps the
+    window's business dates. The business date of an interval is its local (Europe/Paris) date. -#}
+
+{%- set interval_seconds = interval_seconds() -%}
+
+with
+
+contacts as (
+
+    select * from {{ ref('int_contacts_enriched') }}
+    where queue_name is not null
+
+),
+
+forecasts as (
+
+    select * from {{ ref('stg_wfm__forecasts') }}
+
+),
+
+schedule_slices as (
+
+    select * from {{ ref('int_schedules_split_to_intervals') }}
+    where activity = 'OPEN'
+
+),
+
+agent_intervals as (
+
+    select * from {{ ref('int_agent_intervals_joined_to_agents') }}
+
+),
+
+agents as (
+
+    select * from {{ ref('int_agent_days_versioned_from_roster') }}
+
+),
+
+queues as (
+
+    select * from {{ ref('queues') }}
+
+),
+
+contact_totals as (
+
+    select
+        queue_name,
+        interval_start_at,
+        {{ contact_component_aggregates() }}
+
+    from contacts
+    group by queue_name, interval_start_at
+
+),
+
+forecast_totals as (
+
+    select
+        queue_name,
+        interval_start_at,
+        sum(forecast_contacts) as forecast_contacts,
+        sum(forecast_contacts * forecast_aht_seconds) as forecast_workload_seconds,
+        sum(forecast_required_agents) as forecast_required_agents
+
+    from forecasts
+    group by queue_name, interval_start_at
+
+),
+
+scheduled_slices_attributed as (
+
+    -- each scheduled OPEN slice counts for the agent's primary queue (first skill) and site,
+    -- from the roster snapshot of the slice's business date (or the latest earlier one)
+    select
+        schedule_slices.interval_start_at,
+        schedule_slices.scheduled_seconds,
+        agents.site_id,
+        {{ dbt.split_part('agents.skills', "';'", 1) }} as primary_queue_name
+
+    from schedule_slices
+    left join agents
+        on schedule_slices.agent_id = agents.agent_id
+        and {{ as_of_snapshot('agents', 'schedule_slices.business_date') }}
+
+),
+
+scheduled_totals as (
+
+    select
+        primary_queue_name as queue_name,
+        interval_start_at,
+        sum(scheduled_seconds) as scheduled_open_seconds
+
+    from scheduled_slices_attributed
+    group by primary_queue_name, interval_start_at
+
+),
+
+site_scheduled_totals as (
+
+    select
+        site_id,
+        interval_start_at,
+        sum(scheduled_seconds) as site_scheduled_open_seconds
+
+    from scheduled_slices_attributed
+    group by site_id, interval_start_at
+
+),
+
+staffed_totals as (
+
+    select
+        queue_name,
+        interval_start_at,
+        sum(staffed_seconds) as staffed_seconds
+
+    from agent_intervals
+    group by queue_name, interval_start_at
+
+),
+
+spine as (
+
+    select
+        queue_name,
+        interval_start_at
+    from contact_totals
+    union
+    select
+        queue_name,
+        interval_start_at
+    from forecast_totals
+    union
+    select
+        queue_name,
+        interval_start_at
+    from scheduled_totals
+    union
+    select
+        queue_name,
+        interval_start_at
+    from staffed_totals
+
+),
+
+joined as (
+
+    select
+        spine.queue_name,
+        queues.provider_id,
+        queues.site_id,
+        queues.channel,
+        queues.sl_threshold_seconds,
+        queues.short_abandon_seconds,
+        queues.sl_target,
+        spine.interval_start_at,
+        {{ utc_to_local('spine.interval_start_at') }} as interval_start_local,
+        cast({{ utc_to_local('spine.interval_start_at') }} as date) as business_date,
+        {{ contact_component_totals('contact_totals') }},
+        forecast_totals.forecast_contacts,
+        forecast_totals.forecast_workload_seconds,
+        forecast_totals.forecast_required_agents,
+        coalesce(scheduled_totals.scheduled_open_seconds, 0) as scheduled_open_seconds,
+        coalesce(site_scheduled_totals.site_scheduled_open_seconds, 0) as site_scheduled_open_seconds,
+        coalesce(staffed_totals.staffed_seconds, 0) as staffed_seconds,
+        {{ interval_seconds }} as interval_seconds
+
+    from spine
+    inner join queues
+        on spine.queue_name = queues.queue_name
+    left join contact_totals
+        on spine.queue_name = contact_totals.queue_name
+        and spine.interval_start_at = contact_totals.interval_start_at
+    left join forecast_totals
+        on spine.queue_name = forecast_totals.queue_name
+        and spine.interval_start_at = forecast_totals.interval_start_at
+    left join scheduled_totals
+        on spine.queue_name = scheduled_totals.queue_name
+        and spine.interval_start_at = scheduled_totals.interval_start_at
+    left join site_scheduled_totals
+        on queues.site_id = site_scheduled_totals.site_id
+        and spine.interval_start_at = site_scheduled_totals.interval_start_at
+    left join staffed_totals
+        on spine.queue_name = staffed_totals.queue_name
+        and spine.interval_start_at = staffed_totals.interval_start_at
+
+)
+
+select * from joined
