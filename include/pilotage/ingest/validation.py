@@ -200,7 +200,10 @@ def with_row_business_date(suite, rows: pd.DataFrame, time_zone: str) -> pd.Data
     values = pd.to_datetime(rows[source])
     if not source.endswith(("_date", "_local")):
         values = values.dt.tz_localize("UTC").dt.tz_convert(time_zone).dt.tz_localize(None)
-    return rows.assign(**{ROW_DATE: values.dt.normalize().astype(rows["_business_date"].dtype)})
+    day = values.dt.normalize()
+    if rows["_business_date"].dtype == object:  # python dates (a multi-day file's split rows)
+        return rows.assign(**{ROW_DATE: day.dt.date})
+    return rows.assign(**{ROW_DATE: day.astype(rows["_business_date"].dtype)})
 
 
 def validate(
