@@ -1,0 +1,92 @@
+"""``pilotage status`` and ``pilotage accept``: what the warehouse holds per feed and day, and the
+operator's confirmation of a suspect delivery."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pilotage.settings import Settings
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from pilotage.warehouse import connect
+
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        rows = con.execute(
+            "select entity, status, count(*), min(business_date), max(business_date) "
+            "from raw._load_log group by all order by all").fetchall()
+        problems = con.execute(
+            "select business_date, entity, status, message from raw._load_log "
+            "where status <> 'loaded' order by business_date desc, entity limit ?",
+            [args.limit]).fetchall()
+        rejected = con.execute(
+            "select business_date, entity, rules, count(*) from raw._rejected_rows "
+            "group by all order by business_date desc, entity, rules limit ?", [args.limit]).fetchall() \
+            if con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
+                           "and table_name = '_rejected_rows'").fetchone()[0] else []
+    finally:
+        con.close()
+    print(f"{'entity':28} {'status':12} {'days':>5}  first       last")
+    for entity_key, status, n, lo, hi in rows:
+        print(f"{entity_key:28} {status:12} {n:5d}  {lo}  {hi}")
+    if problems:
+        print("\nMost recent days not loaded:")
+        for day, entity_key, status, message in problems:
+            print(f"  {day} {entity_key} {status}: {message}")
+    if rejected:
+        print("\nRows rejected by a reject_rows rule (raw._rejected_rows), most recent days:")
+        for day, entity_key, rules, n in rejected:
+            print(f"  {day} {entity_key} {n} row(s): {rules}")
+    _print_gates(settings, args.limit)
+    return 0
+
+
+def _print_gates(settings: Settings, limit: int) -> None:
+    """Suspect deliveries (and how to accept them) and loaded days with gate warnings."""
+    from pilotage.warehouse import connect
+
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        suspect = con.execute("select business_date, entity, message from raw._load_log where "
+                              "status = 'suspect' order by business_date desc, entity").fetchall()
+        warned = con.execute(
+            "select business_date, entity, message from raw._load_log where status = 'loaded' and "
+            "(message like '%volume: %' or message like '%offsets: %') "
+            "order by business_date desc, entity limit ?", [limit]).fetchall()
+    finally:
+        con.close()
+    if suspect:
+        print("\nSuspect deliveries held back (the day keeps its loaded rows):")
+        for day, entity_key, message in suspect:
+            print(f"  {day} {entity_key}: {message}")
+            print(f"      accept: pilotage accept {entity_key} {day}   (or DAG run conf "
+                  f'{{"accept": ["{entity_key}:{day}"]}}), then re-run {day}')
+    if warned:
+        print("\nLoaded days with volume or time-zone offset warnings:")
+        for day, entity_key, message in warned:
+            print(f"  {day} {entity_key}: {message}")
+
+
+def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
+    """Confirm a suspect delivery: the next run covering that day loads it."""
+    from datetime import UTC, datetime
+
+    from pilotage.ingest.gates import accept
+    from pilotage.ingest.raw_schema import ensure_raw_schema
+    from pilotage.warehouse import connect, writer_lock
+
+    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
+        con = connect(settings.warehouse_path)
+        try:
+            ensure_raw_schema(con)
+            name = accept(con, args.entity, args.day, datetime.now(UTC))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            con.close()
+    print(f"accepted {name} for {args.entity} {args.day}; it loads on the next run covering that "
+          f"day: pilotage run --from {args.day}")
+    return 0
