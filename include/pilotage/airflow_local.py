@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pilotage import progress
 from pilotage.settings import (
     PROJECT_ROOT,
     WRITER_POOL,
@@ -82,6 +83,7 @@ def run_window(settings: Settings, first: date, last: date, *, dag=None) -> Any:
     """One DAG run covering business days [first, last] in a single pass; returns the DagRun."""
     dag = dag or load_dag(settings)
     _quiet_airflow_logs()
+    progress.to_terminal()  # the tasks' progress lines (pilotage.progress) on the terminal
     tz = ZoneInfo(settings.time_zone)
     if first == last:
         # an ordinary daily run: its data interval is exactly that day

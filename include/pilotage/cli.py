@@ -182,7 +182,9 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
     except (ValueError, LookupError) as exc:
         raise SystemExit(f"error: {exc}") from None
     from pilotage.packs.pdf import ChromiumMissing
+    from pilotage.progress import Progress
 
+    steps = Progress("packs", len(packs), "packs", emit=lambda line: print(line, file=sys.stderr))
     for pack in packs:
         try:
             paths = write_pack(pack, out, formats, langs)
@@ -190,6 +192,7 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
             raise SystemExit(f"error: {exc}") from None
         for path in paths:
             print(path)
+        steps.advance(detail=f"{pack.committee} {pack.provider_id}")
     return 0
 
 

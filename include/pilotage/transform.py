@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from pilotage import hash_key
+from pilotage.progress import Progress
 from pilotage.publish import publish
 from pilotage.settings import Settings, subprocess_env
 from pilotage.warehouse import writer_lock
@@ -25,6 +26,8 @@ LATE_ARRIVAL_DAYS = 7
 
 # dbt's summary names each failing node: "Failure in test <name> (<path>)", "Error in model ..."
 FAILURE_LINE = re.compile(r"\b(Failure|Error) in (test|model|unit_test|seed|snapshot) ")
+# dbt's result line of a node: "12 of 460 OK created sql table model ..." (progress reporting)
+NODE_DONE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b")
 
 
 class DbtError(RuntimeError):
@@ -63,6 +66,7 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     log.info("running: %s", " ".join(cmd))
     tail: list[str] = []
     failures: list[str] = []
+    progress = None
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env=env, cwd=project)
@@ -73,6 +77,10 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
             tail = (tail + [line])[-30:]
             if FAILURE_LINE.search(line) and line not in failures:
                 failures.append(line)
+            done = NODE_DONE.search(line)
+            if done:
+                progress = progress or Progress("dbt build", int(done.group(2)), "nodes")
+                progress.advance(int(done.group(1)) - progress.done)
         code = proc.wait()
         if code == 0:
             publish(settings)

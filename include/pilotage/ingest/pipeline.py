@@ -25,6 +25,7 @@ from pilotage.ingest.layout_lookup import layout_of
 from pilotage.ingest.multiday import map_split
 from pilotage.ingest.raw_schema import ensure_raw_schema
 from pilotage.ingest.reader import Delivered, map_files
+from pilotage.progress import Progress
 from pilotage.settings import Settings
 from pilotage.warehouse import connect, writer_lock
 from pilotage.window import Window
@@ -63,6 +64,7 @@ def land(source: str, window: Window, settings: Settings,
     names = sorted({landing.delivery_path(settings.landing_dir, e, d, layouts[e.key].file).name
                     for e in entities_of(source) for d in window.days()})
     unfinished = landing.unfinished(settings.landing_dir / source, names, settings.gates, sleep)
+    progress = Progress(f"{source} land", len(entities_of(source)) * len(window.days()), "files")
     for ent in entities_of(source):
         layout = layouts[ent.key]
         for day in window.days():
@@ -83,6 +85,7 @@ def land(source: str, window: Window, settings: Settings,
             else:
                 item.update(status="missing")
             manifest.append(item)
+            progress.advance(detail=ent.key)
     count = {s: sum(1 for m in manifest if m["status"] == s) for s in ("delivered", "missing", "refused")}
     log.info("%s: %d file(s) delivered, %d missing, %d refused for %s..%s", source, count["delivered"],
              count["missing"], count["refused"], window.start, window.end)
@@ -131,8 +134,10 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
         else:
             by_entity.setdefault(item["entity"], []).append(item)
 
+    progress = Progress(f"{source} validate", sum(len(i) for i in by_entity.values()), "files")
     for entity_key, items in by_entity.items():
         decisions.extend(_validate_entity(source, entity_key, items, settings))
+        progress.advance(len(items), detail=entity_key)
     decisions = gates.apply(decisions, loaded_rows, accepted, accept_conf, settings.gates,
                             settings.time_zone)
     counts: dict[str, int] = {}
