@@ -37,11 +37,9 @@ test-fast: install ## unit tests only
 bench: install ## print performance figures (generator, ingestion, dbt)
 	$(VENV)/bin/python -m pilotage.bench
 
-docs: install ## build the dbt docs site (models, columns, KPI catalogue) for the demo warehouse
-	PILOTAGE_WAREHOUSE=$(CURDIR)/data/warehouse/pilotage.duckdb \
-	DBT_TARGET_PATH=$(CURDIR)/data/dbt/target DBT_LOG_PATH=$(CURDIR)/data/dbt/logs \
-	$(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
-	@echo "Docs site: data/dbt/target/index.html (serve it with: cd data/dbt/target && ../../../.venv/bin/python -m http.server)"
+docs: install ## build the dbt docs and the validation Data Docs side by side into data/docs (demo warehouse)
+	$(VENV)/bin/python -m pilotage.docs_site
+	@echo "Open data/docs/index.html (dbt docs: data/dbt/target/static_index.html; validation results: data/docs/validation/index.html)"
 
 screenshots: install ## README screenshots of the executive page (FR, EN) from the demo warehouse -> docs/img/
 	bash scripts/ensure_chromium.sh

@@ -357,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="what is loaded, missing, quarantined or suspect")
     status.add_argument("--limit", type=int, default=20, help="problem lines to show (default 20)")
+    status.add_argument("--html", type=Path, metavar="FILE", help="write a calendar page per entity and day")
     status.set_defaults(func=cmd_status)
 
     acc = sub.add_parser("accept", help="confirm a suspect delivery (one that empties or shrinks a "

@@ -10,7 +10,14 @@ from pilotage.settings import Settings
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from pilotage.ingest import validation_docs
     from pilotage.warehouse import connect
+
+    if getattr(args, "html", None):
+        from pilotage.status_html import write
+
+        print(f"status page: {write(settings, args.html)}")
+        return 0
 
     con = connect(settings.warehouse_path, read_only=True)
     try:
@@ -18,7 +25,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
             "select entity, status, count(*), min(business_date), max(business_date) "
             "from raw._load_log group by all order by all").fetchall()
         problems = con.execute(
-            "select business_date, entity, status, message from raw._load_log "
+            "select business_date, entity, status, message, source_file from raw._load_log "
             "where status <> 'loaded' order by business_date desc, entity limit ?",
             [args.limit]).fetchall()
         rejected = con.execute(
@@ -33,13 +40,19 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{entity_key:28} {status:12} {n:5d}  {lo}  {hi}")
     if problems:
         print("\nMost recent days not loaded:")
-        for day, entity_key, status, message in problems:
+        for day, entity_key, status, message, name in problems:
             print(f"  {day} {entity_key} {status}: {message}")
+            page = validation_docs.page_path(settings, entity_key, str(day), name or "")
+            if status == "quarantined" and name and page.exists():
+                print(f"      validation results: {page}")
     if rejected:
         print("\nRows rejected by a reject_rows rule (raw._rejected_rows), most recent days:")
         for day, entity_key, rules, n in rejected:
             print(f"  {day} {entity_key} {n} row(s): {rules}")
     _print_gates(settings, args.limit)
+    docs = validation_docs.docs_dir(settings) / "index.html"
+    if docs.exists():
+        print(f"\nValidation results (Data Docs): {docs}")
     return 0
 
 

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pilotage.ingest import gates, landing, loader
+from pilotage.ingest import gates, landing, loader, validation_docs
 from pilotage.ingest.contracts import entities_of
 from pilotage.ingest.layout_lookup import layout_of
 from pilotage.ingest.multiday import map_split
@@ -144,6 +144,11 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
     for d in decisions:
         counts[d["action"]] = counts.get(d["action"], 0) + 1
     log.info("%s validation: %s", source, counts)
+    pages = [d for d in decisions if d.get("docs")]
+    if pages:
+        log.info("validation results (Data Docs): %s", validation_docs.build(settings).as_uri())
+        for d in pages:
+            log.info("  %s %s %s: %s", d["day"], d["entity"], d["action"], Path(d["docs"]).as_uri())
     return decisions
 
 
@@ -188,7 +193,8 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
         item = items[index]
         text = f"{item['name']} ({entity_key}, {item['day']}): layout: {reason}"
         _quarantine(settings, source, item, text)
-        decisions.append({**item, "action": "quarantine", "message": text})
+        decisions.append({**item, "action": "quarantine", "message": text,
+                          "docs": _keep_results(settings, source, item, "quarantined", text, [], None)})
     readable = [i for i in range(len(items)) if i not in unreadable]
     verdicts = run_suite(entity_key, deliveries, readable, rows, settings.expectations_dir,
                          settings.dbt_project_dir / "seeds", settings.time_zone, layout=layout,
@@ -224,12 +230,26 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
                               "dropped": drops, "delivered": loaded + kept_out + sum(drops.values()),
                               "parsed": str(cache),
                               "rejected_file": str(rejected_cache) if kept_out else None,
-                              "message": "; ".join(verdict.warnings) or None})
+                              "message": "; ".join(verdict.warnings) or None,
+                              "docs": _keep_results(settings, source, item, "loaded", "; ".join(verdict.warnings),
+                                                    verdict.results, rows, index)})
         else:
             text = f"{item['name']} ({entity_key}, {item['day']}): " + "; ".join(verdict.blocking)
             _quarantine(settings, source, item, text)
-            decisions.append({**item, "action": "quarantine", "message": text})
+            decisions.append({**item, "action": "quarantine", "message": text,
+                              "docs": _keep_results(settings, source, item, "quarantined", text,
+                                                    verdict.results, rows, index)})
     return decisions
+
+
+def _keep_results(settings: Settings, source: str, item: dict[str, Any], status: str, message: str,
+                  results: list[dict[str, Any]], rows, index: int | None = None) -> str | None:
+    """Store a file's failed GX results for the Data Docs; the page it gets (None when clean)."""
+    if status == "loaded" and not results:
+        return None
+    mine = rows[rows["_delivery"] == index] if rows is not None and "_delivery" in rows else None
+    validation_docs.record(settings, source, item, status, message, results, mine)
+    return str(validation_docs.page_path(settings, item["entity"], item["day"], item["name"]))
 
 
 def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> dict[str, int]:

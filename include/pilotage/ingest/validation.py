@@ -37,6 +37,7 @@ class FileVerdict:
     blocking: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rejected: dict[int, list[str]] = field(default_factory=dict)  # row number -> rule ids
+    results: list[dict[str, Any]] = field(default_factory=list)  # failed GX results (JSON), see validation_docs
 
     @property
     def accepted(self) -> bool:
@@ -238,6 +239,7 @@ def validate(
 
 def _judge(verdict: FileVerdict, result, settings: dict[str, RuleSetting], total: int) -> None:
     """Record one failed rule on a file's verdict, as its severity says."""
+    verdict.results.append(result.to_json_dict())
     rows = _row_numbers(result)
     text = _describe(result, rows)
     severity = _severity(result)
