@@ -92,7 +92,8 @@ CSS = """body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:2px 6px;
 text-align:left;vertical-align:top}th{background:#f2f2f2}.quarantined{color:#b00020;font-weight:bold}
 .loaded{color:#1b5e20}.rule{border-left:4px solid #b00020;padding-left:.8em;margin:1em 0}
-.warning{border-left-color:#e6a700}code{background:#f6f6f6;padding:0 3px}"""
+.warning{border-left-color:#e6a700}code{background:#f6f6f6;padding:0 3px}.rows{overflow-x:auto}
+td.bad{background:#ffebee;font-weight:bold}"""
 
 
 def _page(title: str, body: str) -> str:
@@ -100,14 +101,25 @@ def _page(title: str, body: str) -> str:
             f"</title><style>{CSS}</style></head><body>{body}</body></html>\n")
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
+def _cell(value: Any, marked: bool) -> str:
+    text = html.escape("" if value is None else str(value))
+    return f"<td class=\"bad\">{text}</td>" if marked else f"<td>{text}</td>"
+
+
+def _table(rows: list[dict[str, Any]], marked: set[str]) -> str:
+    """Rows as a table, the columns the expectation checks highlighted."""
     if not rows:
         return ""
     columns = list(dict.fromkeys(k for row in rows for k in row))
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(row.get(c, '')))}</td>" for c in columns)
-                   + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+    body = "".join("<tr>" + "".join(_cell(row.get(c), c in marked) for c in columns) + "</tr>"
+                   for row in rows)
+    return f"<div class=\"rows\"><table><tr>{head}</tr>{body}</table></div>"
+
+
+def _short(value: Any, limit: int = 300) -> str:
+    text = f"{value:.2f}" if isinstance(value, float) else str(value)
+    return text if len(text) <= limit else text[:limit] + " …"
 
 
 def _expectation(result: dict[str, Any]) -> str:
@@ -121,11 +133,14 @@ def _expectation(result: dict[str, Any]) -> str:
              ("rows checked", body.get("element_count")), ("failing rows", body.get("unexpected_count")),
              ("failing %", body.get("unexpected_percent")),
              ("failing values (sample)", body.get("partial_unexpected_list"))]
-    listing = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+    listing = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(_short(v))}</td></tr>"
                       for k, v in facts if v not in (None, [], {}))
+    kwargs = config.get("kwargs") or {}
+    marked = {str(kwargs[k]) for k in ("column", "column_A", "column_B") if kwargs.get(k)}
+    marked |= {str(c) for c in kwargs.get("column_list") or []}
     rows = result.get("rows") or []
-    shown = (f"<p>Offending rows (row number in the file, first {MAX_ROWS}):</p>{_table(rows)}"
-             if rows else "")
+    shown = (f"<p>Offending rows (row number in the file, first {MAX_ROWS}; checked columns "
+             f"highlighted):</p>{_table(rows, marked)}" if rows else "")
     css = "rule warning" if severity == "warning" else "rule"
     return (f"<div class=\"{css}\"><h3>{html.escape(str(meta.get('rule') or config.get('type')))}</h3>"
             f"<table>{listing}</table>{shown}</div>")
