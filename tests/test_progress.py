@@ -40,3 +40,24 @@ def test_estimate_follows_the_pace_so_far() -> None:
 def test_clock_text() -> None:
     assert clock_text(65) == "1:05"
     assert clock_text(3723) == "1:02:03"
+
+
+def test_start_says_the_work_begins_and_counts_as_a_line() -> None:
+    clock, lines = FakeClock(), []
+    progress = Progress("acd validate", 6, "files", emit=lines.append, clock=clock, every=10)
+    progress.start("2 entities")
+    clock.now += 4
+    assert progress.advance(3) is None  # 4 s after the start line
+    assert lines == ["acd validate: 0/6 files, 0:00 elapsed (2 entities)"]
+
+
+def test_notes_inside_a_long_step_are_throttled_too() -> None:
+    clock, lines = FakeClock(), []
+    progress = Progress("acd validate", 2, "files", emit=lines.append, clock=clock, every=10)
+    progress.start()
+    clock.now += 3
+    assert progress.note("acd__contacts: parsed") is None
+    clock.now += 8
+    assert progress.note("acd__contacts: validating") == \
+        "acd validate: 0/2 files, 0:11 elapsed (acd__contacts: validating)"
+    assert progress.done == 0

@@ -56,13 +56,25 @@ class Progress:
             text += f", about {clock_text(left)} left"
         return text + (f" ({detail})" if detail else "")
 
+    def start(self, detail: str = "") -> str:
+        """Say the work begins (``0/total``), for work whose first step is long."""
+        self.last_line = self.clock()
+        text = self.line(detail)
+        self.emit(text)
+        return text
+
     def advance(self, steps: int = 1, detail: str = "") -> str | None:
         """Count ``steps`` more; returns the line emitted, if any."""
         self.done += steps
+        return self._emit_if_due(detail, last=self.done >= self.total)
+
+    def note(self, detail: str) -> str | None:
+        """Within a long step: a line saying what it is doing, if one is due (no step counted)."""
+        return self._emit_if_due(detail, last=False)
+
+    def _emit_if_due(self, detail: str, last: bool) -> str | None:
         now = self.clock()
-        due = (self.last_line is None or self.done >= self.total
-               or now - self.last_line >= self.every)
-        if not due:
+        if not (last or self.last_line is None or now - self.last_line >= self.every):
             return None
         self.last_line = now
         text = self.line(detail)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pilotage import hash_key
 from pilotage.progress import Progress
+from pilotage.progress import log as progress_log
 from pilotage.publish import publish
 from pilotage.settings import Settings, subprocess_env
 from pilotage.warehouse import writer_lock
@@ -64,6 +65,8 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }, drop=(hash_key.ENV_VAR,))
     log.info("running: %s", " ".join(cmd))
+    progress_log.info("dbt build: starting (parsing the project)%s",
+                      f" for {window.first}..{window.last}" if window is not None else "")
     tail: list[str] = []
     failures: list[str] = []
     progress = None
@@ -78,9 +81,9 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
             if FAILURE_LINE.search(line) and line not in failures:
                 failures.append(line)
             done = NODE_DONE.search(line)
-            if done:
+            if done:  # one result line per node; threads finish them out of order
                 progress = progress or Progress("dbt build", int(done.group(2)), "nodes")
-                progress.advance(int(done.group(1)) - progress.done)
+                progress.advance()
         code = proc.wait()
         if code == 0:
             publish(settings)

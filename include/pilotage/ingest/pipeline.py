@@ -135,8 +135,10 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
             by_entity.setdefault(item["entity"], []).append(item)
 
     progress = Progress(f"{source} validate", sum(len(i) for i in by_entity.values()), "files")
+    if by_entity:
+        progress.start(f"{len(by_entity)} entities")
     for entity_key, items in by_entity.items():
-        decisions.extend(_validate_entity(source, entity_key, items, settings))
+        decisions.extend(_validate_entity(source, entity_key, items, settings, progress))
         progress.advance(len(items), detail=entity_key)
     decisions = gates.apply(decisions, loaded_rows, accepted, accept_conf, settings.gates,
                             settings.time_zone)
@@ -173,7 +175,7 @@ def _rejected_frame(entity_key: str, rows, rejected: dict[tuple[int, int], list[
 
 
 def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
-                     settings: Settings) -> list[dict[str, Any]]:
+                     settings: Settings, progress: Progress | None = None) -> list[dict[str, Any]]:
     """Parse every delivered file of one entity in one pass, validate them together, cache the
     accepted rows (and the rows a reject_rows rule kept out) as Parquet for ``load`` and
     quarantine the rest."""
@@ -188,6 +190,8 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
     else:
         rows, unreadable = map_files(layout, deliveries)
         dropped = rows.attrs.get("dropped", {})
+    if progress is not None:
+        progress.note(f"{entity_key}: {len(rows):,} rows parsed, validating")
     decisions = []
     for index, reason in sorted(unreadable.items()):
         item = items[index]
@@ -199,6 +203,8 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
     verdicts = run_suite(entity_key, deliveries, readable, rows, settings.expectations_dir,
                          settings.dbt_project_dir / "seeds", settings.time_zone, layout=layout,
                          rules=read_rules(settings.rules_file))
+    if progress is not None:
+        progress.note(f"{entity_key}: validated, caching the accepted rows")
     accepted = [i for i in readable if verdicts[i].accepted]
     rejected = {(i, row): rules for i in accepted for row, rules in verdicts[i].rejected.items()}
     counts: dict[int, int] = {}
@@ -260,6 +266,7 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
         con = connect(settings.warehouse_path)
         try:
             ensure_raw_schema(con)
+            progress = Progress(f"{source} load", len(entities_of(source)), "entities")
             for ent in entities_of(source):
                 mine = [d for d in decisions if d["entity"] == ent.key]
                 to_load = [d for d in mine if d["action"] == "load"]
@@ -302,6 +309,7 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
                     elif d["action"] == "skip":
                         summary["unchanged"] += 1
                 con.execute("commit")
+                progress.advance(detail=f"{ent.key}: {len(to_load)} day(s) loaded")
         finally:
             con.close()
     log.info("%s load: %s", source, summary)
