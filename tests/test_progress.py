@@ -61,3 +61,13 @@ def test_notes_inside_a_long_step_are_throttled_too() -> None:
     assert progress.note("acd__contacts: validating") == \
         "acd validate: 0/2 files, 0:11 elapsed (acd__contacts: validating)"
     assert progress.done == 0
+
+
+def test_a_total_learnt_later_is_shown_once_known() -> None:
+    clock, lines = FakeClock(), []
+    progress = Progress("dbt build", 0, "nodes", emit=lines.append, clock=clock, every=10)
+    progress.start("parsing")
+    clock.now += 12
+    progress.total = 4
+    progress.advance()
+    assert lines == ["dbt build: 0:00 elapsed (parsing)", "dbt build: 1/4 nodes, 0:12 elapsed, about 0:36 left"]

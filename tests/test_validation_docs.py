@@ -56,16 +56,18 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict:
                                   ctr("c4", day(DAYS[1], 10), queue="NEW_QUEUE")])
     _contacts(settings, DAYS[2], [ctr("r1", day(DAYS[2], 8)), ctr("r2", day(DAYS[2], 9), wait=-5)])
     _contacts(settings, DAYS[5], [ctr("l1", day(DAYS[5], 8))])
-    logger = logging.getLogger("pilotage.ingest")
+    logger = logging.getLogger("pilotage")  # the validate task's log lines (pilotage.progress)
     records: list[str] = []
     handler = logging.Handler()
     handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
     logger.addHandler(handler)
+    level = logger.level
     logger.setLevel(logging.INFO)
     try:
         first_run = _run(settings, DAYS[0], DAYS[3])
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)
     _run(settings, DAYS[5], DAYS[5])
     _contacts(settings, DAYS[0], [])  # an empty re-delivery of a loaded day: suspect
     _run(settings, DAYS[0], DAYS[0])
@@ -80,7 +82,7 @@ def test_quarantined_file_page_shows_failed_expectations_and_offending_rows(ware
     text = page.read_text(encoding="utf-8")
     assert "quarantined" in text and "channel_in_set" in text and "queue_name_known" in text
     rows = re.search(r"channel is one of.*?</div>", text, re.S).group(0)
-    assert "<td>c3</td>" in rows and "<td>FAX</td>" in rows and "<td>c2</td>" not in rows
+    assert "<td>c3</td>" in rows and "<td class=\"bad\">FAX</td>" in rows and "<td>c2</td>" not in rows
     # the rows kept out by a reject_rows rule have a page too, the clean day none
     page_of = lambda day, name: validation_docs.page_path(settings, "acd__contacts", day.isoformat(), name)  # noqa: E731
     assert page_of(DAYS[2], "contacts_20261007.jsonl").exists()

@@ -50,7 +50,8 @@ class Progress:
         return self.elapsed() / self.done * max(self.total - self.done, 0)
 
     def line(self, detail: str = "") -> str:
-        text = f"{self.label}: {self.done}/{self.total} {self.unit}, {clock_text(self.elapsed())} elapsed"
+        counts = f"{self.done}/{self.total} {self.unit}, " if self.total else ""  # total not known yet
+        text = f"{self.label}: {counts}{clock_text(self.elapsed())} elapsed"
         left = self.remaining()
         if self.done < self.total and left is not None:
             text += f", about {clock_text(left)} left"

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from pilotage import hash_key
 from pilotage.progress import Progress
-from pilotage.progress import log as progress_log
 from pilotage.publish import publish
 from pilotage.settings import Settings, subprocess_env
 from pilotage.warehouse import writer_lock
@@ -65,11 +64,10 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }, drop=(hash_key.ENV_VAR,))
     log.info("running: %s", " ".join(cmd))
-    progress_log.info("dbt build: starting (parsing the project)%s",
-                      f" for {window.first}..{window.last}" if window is not None else "")
     tail: list[str] = []
     failures: list[str] = []
-    progress = None
+    progress = Progress("dbt build", 0, "nodes")
+    progress.start("starting: parsing the project" + (f" for {window.first}..{window.last}" if window else ""))
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env=env, cwd=project)
@@ -82,8 +80,10 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
                 failures.append(line)
             done = NODE_DONE.search(line)
             if done:  # one result line per node; threads finish them out of order
-                progress = progress or Progress("dbt build", int(done.group(2)), "nodes")
+                progress.total = int(done.group(2))
                 progress.advance()
+            elif line.strip():
+                progress.note(line.split("  ", 1)[-1].strip()[:100])  # dbt's own words, throttled
         code = proc.wait()
         if code == 0:
             publish(settings)

@@ -26,11 +26,13 @@ from pilotage.ingest.multiday import map_split
 from pilotage.ingest.raw_schema import ensure_raw_schema
 from pilotage.ingest.reader import Delivered, map_files
 from pilotage.progress import Progress
+from pilotage.progress import log as progress_log
 from pilotage.settings import Settings
 from pilotage.warehouse import connect, writer_lock
 from pilotage.window import Window
 
 log = logging.getLogger("pilotage.ingest")
+MAX_PAGES_LOGGED = 20  # quarantined files' Data Docs pages named in the validate task's log
 
 
 def _write_parquet(frame, path: Path) -> None:
@@ -147,10 +149,14 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
         counts[d["action"]] = counts.get(d["action"], 0) + 1
     log.info("%s validation: %s", source, counts)
     pages = [d for d in decisions if d.get("docs")]
-    if pages:
-        log.info("validation results (Data Docs): %s", validation_docs.build(settings).as_uri())
-        for d in pages:
-            log.info("  %s %s %s: %s", d["day"], d["entity"], d["action"], Path(d["docs"]).as_uri())
+    if pages:  # on the progress logger: in the task log, and on the terminal of a local run
+        progress_log.info("validation results (Data Docs): %s", validation_docs.build(settings).as_uri())
+        quarantined = [d for d in pages if d["action"] == "quarantine"]
+        for d in quarantined[:MAX_PAGES_LOGGED]:
+            progress_log.info("  %s %s quarantined: %s", d["day"], d["entity"], Path(d["docs"]).as_uri())
+        if len(quarantined) > MAX_PAGES_LOGGED:
+            progress_log.info("  ... and %d more quarantined file(s), see the index",
+                              len(quarantined) - MAX_PAGES_LOGGED)
     return decisions
 
 
