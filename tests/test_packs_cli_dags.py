@@ -49,7 +49,11 @@ def test_pack_command_writes_the_asked_pack(fixture_env, capsys):
 def test_pack_command_defaults_and_errors(fixture_env, capsys, tmp_path):
     out = tmp_path / "elsewhere"
     main(["pack", "--committee", "all", "--provider", "PRV_B", "--format", "csv", "--out", str(out)])
-    printed = capsys.readouterr().out.split()
+    captured = capsys.readouterr()
+    printed = captured.out.split()
+    # progress on stderr: the first step and the last one at least (throttled in between)
+    assert "packs: 1/10 steps (read, then written)" in captured.err
+    assert "packs: 10/10 steps (read, then written)" in captured.err
     # the latest complete period of each committee (fixture data runs to Sunday 2026-11-29)
     assert [Path(p).relative_to(out).parts[:3] for p in printed] == [
         ("PRV_B", "production", "2026-W48"), ("PRV_B", "quality", "2026-10"),

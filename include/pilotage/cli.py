@@ -168,6 +168,8 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
         f for name in args.format for f in (FORMATS if name == "all" else (name,))))
     langs = ("fr", "en") if args.lang == "all" else (args.lang,)
     out = args.out or packs_dir(settings)
+    from pilotage.progress import Progress
+
     try:
         requests = [PackRequest(key, args.period or latest_period(key, through).label, provider,
                                 args.audience)
@@ -178,13 +180,13 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
                 if problem:
                     print(f"error: {problem}", file=sys.stderr)
                     return 2
-        packs = read_packs(settings, requests)
+        steps = Progress("packs", 2 * len(requests), "steps (read, then written)",
+                         emit=lambda line: print(line, file=sys.stderr))
+        packs = read_packs(settings, requests, lambda r: steps.advance(detail=f"read {r.committee} {r.provider_id}"))
     except (ValueError, LookupError) as exc:
         raise SystemExit(f"error: {exc}") from None
     from pilotage.packs.pdf import ChromiumMissing
-    from pilotage.progress import Progress
 
-    steps = Progress("packs", len(packs), "packs", emit=lambda line: print(line, file=sys.stderr))
     for pack in packs:
         try:
             paths = write_pack(pack, out, formats, langs)
@@ -192,7 +194,7 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
             raise SystemExit(f"error: {exc}") from None
         for path in paths:
             print(path)
-        steps.advance(detail=f"{pack.committee} {pack.provider_id}")
+        steps.advance(detail=f"wrote {pack.committee} {pack.provider_id}")
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -89,11 +89,17 @@ def reader(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
             con.close()
 
 
-def read_packs(settings: Settings, requests: list[PackRequest]) -> list[Pack]:
-    """Build the requested packs in one read-only session of the published marts."""
+def read_packs(settings: Settings, requests: list[PackRequest],
+               on_pack: Callable[[PackRequest], object] | None = None) -> list[Pack]:
+    """Build the requested packs in one read-only session of the published marts (``on_pack``
+    is called after each one, for progress)."""
+    packs = []
     with reader(settings) as con:
-        return [build_pack(con, r.committee, r.period, r.provider_id, audience=r.audience)
-                for r in requests]
+        for r in requests:
+            packs.append(build_pack(con, r.committee, r.period, r.provider_id, audience=r.audience))
+            if on_pack is not None:
+                on_pack(r)
+    return packs
 
 
 def warehouse_facts(settings: Settings) -> tuple[date | None, list[str]]:
