@@ -67,7 +67,8 @@ def test_a_total_learnt_later_is_shown_once_known() -> None:
     clock, lines = FakeClock(), []
     progress = Progress("dbt build", 0, "nodes", emit=lines.append, clock=clock, every=10)
     progress.start("parsing")
-    clock.now += 12
-    progress.total = 4
+    clock.now += 12  # parsing: not part of the pace of the nodes
+    progress.set_total(4)
+    clock.now += 2
     progress.advance()
-    assert lines == ["dbt build: 0:00 elapsed (parsing)", "dbt build: 1/4 nodes, 0:12 elapsed, about 0:36 left"]
+    assert lines == ["dbt build: 0:00 elapsed (parsing)", "dbt build: 1/4 nodes, 0:14 elapsed, about 0:06 left"]

@@ -37,8 +37,13 @@ class Progress:
         self.emit = emit or log.info
         self.clock, self.every = clock, every
         self.done = 0
-        self.started = clock()
+        self.started = self.paced_from = clock()
         self.last_line: float | None = None
+
+    def set_total(self, total: int) -> None:
+        """The total, once known (e.g. after dbt has parsed); the pace counts from then."""
+        if total != self.total:
+            self.total, self.paced_from = int(total), self.clock()
 
     def elapsed(self) -> float:
         return self.clock() - self.started
@@ -47,7 +52,7 @@ class Progress:
         """Seconds left at the pace so far; None before the first step."""
         if self.done <= 0:
             return None
-        return self.elapsed() / self.done * max(self.total - self.done, 0)
+        return (self.clock() - self.paced_from) / self.done * max(self.total - self.done, 0)
 
     def line(self, detail: str = "") -> str:
         counts = f"{self.done}/{self.total} {self.unit}, " if self.total else ""  # total not known yet

@@ -67,7 +67,8 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     tail: list[str] = []
     failures: list[str] = []
     progress = Progress("dbt build", 0, "nodes")
-    progress.start("starting: parsing the project" + (f" for {window.first}..{window.last}" if window else ""))
+    days = f" for {window.first}..{window.last}" if window is not None else ""
+    progress.start(f"starting: parsing the project{days}")
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env=env, cwd=project)
@@ -80,7 +81,7 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
                 failures.append(line)
             done = NODE_DONE.search(line)
             if done:  # one result line per node; threads finish them out of order
-                progress.total = int(done.group(2))
+                progress.set_total(int(done.group(2)))
                 progress.advance()
             elif line.strip():
                 progress.note(line.split("  ", 1)[-1].strip()[:100])  # dbt's own words, throttled
