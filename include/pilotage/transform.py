@@ -83,7 +83,7 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
             if done:  # one result line per node; threads finish them out of order
                 progress.set_total(int(done.group(2)))
                 progress.advance()
-            elif line.strip():
+            elif not progress.total and line.strip():  # before the first node: parsing
                 progress.note(line.split("  ", 1)[-1].strip()[:100])  # dbt's own words, throttled
         code = proc.wait()
         if code == 0:
