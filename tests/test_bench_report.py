@@ -38,6 +38,8 @@ def test_plan_days_follow_each_other_and_volumes_alternate():
         chain = [short[1], *days["short_daily"], long[0]]
         assert all((b - a).days == 1 for a, b in zip(chain, chain[1:], strict=False))
         assert (days["long_daily"][0] - short[0]).days == plan.long_days
+        weekdays = [d.weekday() for d in (*days["short_daily"], *days["long_daily"])]
+        assert max(weekdays) <= 3 and days["short_daily"][0].weekday() == days["long_daily"][0].weekday()
     assert [FULL.volume_of(i, on_long=False) for i in range(4)] == [1_000, 100_000, 1_000, 100_000]
     assert {QUICK.volume_of(i, on_long=True) for i in range(2)} == {QUICK.low}
 
