@@ -26,6 +26,7 @@ class Measures:
     raw_query: float | None = None
     compared: tuple[int, int] | None = None  # intervals compared, intervals that differ
     generate_seconds: float = 0.0
+    elapsed: float = 0.0  # the whole bench, seconds
 
 
 class Progress:
@@ -55,7 +56,7 @@ def measure(plan: Plan, workdir: Path) -> Measures:
     log = workdir / "runs.log"
     days = plan.days()
     m = Measures(plan)
-    progress = Progress(3 + len(days["short_daily"]) + len(days["long_daily"]) + 2)
+    progress = Progress(3 + len(days["short_daily"]) + len(days["long_daily"]))
 
     def run(label: str, first: date, last: date) -> RunResult:
         result = pilotage_run(label, first, last, env, log)
@@ -163,7 +164,8 @@ the tasks, dbt), sampled every 0.2 s; step figures come from Airflow's task inst
 
 ## Plan
 
-{p.describe()}. Files generated: {m.generate_seconds:.0f} s (not in any figure below).
+{p.describe()}. This bench took {m.elapsed / 60:.0f} min; files generated in
+{m.generate_seconds:.0f} s (not in any figure below).
 
 ## Goals
 
@@ -197,8 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
     print(plan.describe(), flush=True)
+    began = time.monotonic()
     try:
         m = measure(plan, workdir)
+        m.elapsed = time.monotonic() - began
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
