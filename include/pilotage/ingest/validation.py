@@ -6,15 +6,18 @@ contract-key rule built from the layout (``duplicate_key``: the key appears once
 ``meta.severity`` (overridden per center by the rules file, see ``rules``) says what a failure
 does: ``blocking`` quarantines the file it occurs in, ``warning`` is recorded and the file is
 loaded, ``reject_rows`` keeps the failing rows out (up to the rule's threshold) and loads the
-rest. A whole window of files is validated in one pass (fast when clean); only when a rule that
-is not a warning fails is each file re-validated alone, so the message can name the file, the
-rule and the rows.
+rest. A window's files are validated in chunks of a bounded size (``WindowValidator``; memory
+stays flat whatever the window's length), each chunk in one pass (fast when clean); only when a
+rule that is not a warning fails is each file re-validated alone, so the message can name the
+file, the rule and the rows. Verdicts and messages are those of validating the whole window at
+once: every rule is checked row by row within one delivery, so counts and examples add up.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -150,18 +153,20 @@ def _rule_id(result) -> str:
     return (cfg.meta or {}).get("id") or cfg.type
 
 
-def _describe(result, rows: list[Any] | None) -> str:
+def _describe(result, rows: list[Any] | None, outcome: dict[str, Any] | None = None) -> str:
+    """A failed rule in words; ``outcome`` replaces ``result.result`` (a window's added-up counts)."""
     cfg = result.expectation_config
     meta = cfg.meta or {}
     rule = meta.get("rule") or cfg.type
     kwargs = {k: v for k, v in cfg.kwargs.items() if k in ("column", "column_A", "column_B", "column_list")}
-    count = result.result.get("unexpected_count")
+    outcome = result.result if outcome is None else outcome
+    count = outcome.get("unexpected_count")
     text = f"rule '{rule}' [{meta.get('id') or cfg.type}] ({cfg.type} {kwargs}) failed"
     if count is not None:
         text += f" on {count} row(s)"
     if rows:
         text += f", e.g. row(s) {rows[:MAX_ROWS_IN_MESSAGE]}"
-    examples = result.result.get("partial_unexpected_list")
+    examples = outcome.get("partial_unexpected_list")
     if examples:
         text += f", values {examples[:3]}"
     return text
@@ -214,27 +219,88 @@ def validate(
 ) -> dict[int, FileVerdict]:
     """Validate the rows of several files of one entity (``rows._delivery`` indexes
     ``deliveries``; absent: one file); returns a verdict for every readable file."""
-    verdicts = {i: FileVerdict(deliveries[i]) for i in readable}
     if rows.empty:
-        return verdicts
+        return {i: FileVerdict(deliveries[i]) for i in readable}
     if "_delivery" not in rows.columns:
         rows = rows.assign(_delivery=readable[0])
-    suite = load_suite(expectations_dir, entity_key, seeds_dir, layout, rules)
-    settings = (rules or {}).get(entity_key, {})
-    rows = with_row_business_date(suite, rows, time_zone)
-    batch_result = _run(suite, rows, with_rows=False)
-    failed = [r for r in batch_result.results if not r.success]
-    if any(_severity(r) != "warning" for r in failed):
+    validator = WindowValidator(entity_key, deliveries, expectations_dir, seeds_dir, time_zone,
+                                layout=layout, rules=rules)
+    validator.add(readable, rows)
+    return validator.finish(lambda files: rows[rows["_delivery"].isin(files)])
+
+
+class WindowValidator:
+    """Validate a window's files chunk by chunk (``add``), holding one chunk's rows at a time.
+
+    After ``add`` a file's acceptance and rejected rows are final (every rule is judged within
+    one delivery); ``finish`` completes the messages as one pass over the window would write
+    them: the window's added-up warnings on every file when only warnings failed, else each
+    file's own failures (re-reading, through ``reparse``, a chunk that had only warnings)."""
+
+    def __init__(self, entity_key: str, deliveries: list[Delivered], expectations_dir: Path,
+                 seeds_dir: Path | None = None, time_zone: str = DEFAULT_TIME_ZONE, *,
+                 layout: Layout | None = None, rules: Rules | None = None) -> None:
+        self.deliveries = deliveries
+        self.time_zone = time_zone
+        self.suite = load_suite(expectations_dir, entity_key, seeds_dir, layout, rules)
+        self.settings = (rules or {}).get(entity_key, {})
+        self.verdicts: dict[int, FileVerdict] = {}
+        self.per_file = False  # a rule that is not a warning failed in some file
+        self.warned: dict[int, tuple[Any, dict[str, Any]]] = {}  # rule position -> added-up outcome
+        self.to_describe: list[list[int]] = []  # chunks whose files had warnings only
+
+    def add(self, readable: list[int], rows: pd.DataFrame) -> dict[int, FileVerdict]:
+        """Validate the rows of some files (``rows._delivery`` indexes the deliveries)."""
+        verdicts = {i: FileVerdict(self.deliveries[i]) for i in readable}
+        self.verdicts.update(verdicts)
+        if rows.empty:
+            return verdicts
+        rows = with_row_business_date(self.suite, rows, self.time_zone)
+        results = _run(self.suite, rows, with_rows=False).results
+        failed = [(n, r) for n, r in enumerate(results) if not r.success]
+        if any(_severity(r) != "warning" for _, r in failed):
+            self.per_file = True
+            self._judge_files(rows)
+        elif failed:
+            for position, result in failed:
+                self._add_up(position, result)
+            self.to_describe.append(sorted(int(i) for i in rows["_delivery"].unique()))
+        return verdicts
+
+    def _add_up(self, position: int, result) -> None:
+        count = result.result.get("unexpected_count")
+        examples = list(result.result.get("partial_unexpected_list") or [])
+        if position not in self.warned:
+            self.warned[position] = (result, {"unexpected_count": count,
+                                              "partial_unexpected_list": examples})
+            return
+        outcome = self.warned[position][1]
+        if count is None or outcome["unexpected_count"] is None:
+            outcome["unexpected_count"] = None
+        else:
+            outcome["unexpected_count"] += count
+        outcome["partial_unexpected_list"] = (outcome["partial_unexpected_list"] + examples)[:20]
+
+    def _judge_files(self, rows: pd.DataFrame) -> None:
         for index, file_rows in rows.groupby("_delivery", sort=True):
-            verdict = verdicts[int(index)]
-            for result in _run(suite, file_rows.reset_index(drop=True), with_rows=True).results:
+            verdict = self.verdicts[int(index)]
+            for result in _run(self.suite, file_rows.reset_index(drop=True), with_rows=True).results:
                 if not result.success:
-                    _judge(verdict, result, settings, len(file_rows))
-    else:
-        batch_warnings = [_describe(r, None) for r in failed]
-        for verdict in verdicts.values():
-            verdict.warnings.extend(batch_warnings)
-    return verdicts
+                    _judge(verdict, result, self.settings, len(file_rows))
+
+    def finish(self, reparse: Callable[[list[int]], pd.DataFrame]) -> dict[int, FileVerdict]:
+        """Every file's verdict; ``reparse(files)`` gives those files' rows again (needed only
+        when one chunk had a blocking failure and another only warnings)."""
+        if self.per_file:
+            for files in self.to_describe:
+                self._judge_files(with_row_business_date(self.suite, reparse(files), self.time_zone))
+        else:
+            warnings = [_describe(result, None, outcome)
+                        for _, (result, outcome) in sorted(self.warned.items())]
+            for verdict in self.verdicts.values():
+                verdict.warnings.extend(warnings)
+        self.to_describe, self.warned = [], {}
+        return self.verdicts
 
 
 def _judge(verdict: FileVerdict, result, settings: dict[str, RuleSetting], total: int) -> None:

@@ -1,0 +1,3 @@
+from pilotage.bench.cli import main
+
+raise SystemExit(main())

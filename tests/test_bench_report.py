@@ -1,0 +1,63 @@
+"""The bench's arithmetic and tables (figures are printed by ``make bench``, never asserted)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pilotage.bench.airflow_run import RunResult, Step
+from pilotage.bench.cli import Measures, goals, runs_table
+from pilotage.bench.plan import FULL, QUICK
+from pilotage.bench.report import GIB, Goal, fmt, goals_table, ratio, table
+
+
+def test_formats_and_ratios():
+    assert fmt(12.345, "s") == "12.3 s" and fmt(1.049, "x") == "x1.05" and fmt(None, "s") == "n/a"
+    assert fmt(1.5, "GiB") == "1.50 GiB"
+    assert ratio(3.0, 2.0) == 1.5 and ratio(None, 2.0) is None and ratio(3.0, 0) is None
+
+
+def test_goals_table_says_met_missed_or_not_measured():
+    text = goals_table([Goal("a", 5.0, 10, "s"), Goal("b", 1.2, 1.1, "x"), Goal("c", None, 2, "GiB")])
+    lines = text.splitlines()
+    assert [c.strip() for c in lines[0].split("|")[1:-1]] == ["goal", "measured", "bound", "met?"]
+    assert "| 5.0 s " in lines[2] and lines[2].rstrip().endswith("met          |")
+    assert "x1.20" in lines[3] and "MISSED" in lines[3]
+    assert "n/a" in lines[4] and "not measured" in lines[4]
+    assert len({len(line) for line in lines}) == 1  # columns aligned
+
+
+def test_table_with_no_rows_has_its_header():
+    assert table(["a", "bb"], []).splitlines() == ["| a | bb |", "|---|----|"]
+
+
+def test_plan_days_follow_each_other_and_volumes_alternate():
+    for plan in (QUICK, FULL):
+        days = plan.days()
+        short, long = days["short"], days["long"]
+        assert (short[1] - short[0]).days + 1 == plan.short_days
+        chain = [short[1], *days["short_daily"], long[0]]
+        assert all((b - a).days == 1 for a, b in zip(chain, chain[1:], strict=False))
+        assert (days["long_daily"][0] - short[0]).days == plan.long_days
+        weekdays = [d.weekday() for d in (*days["short_daily"], *days["long_daily"])]
+        assert max(weekdays) <= 3 and days["short_daily"][0].weekday() == days["long_daily"][0].weekday()
+    assert [FULL.volume_of(i, on_long=False) for i in range(4)] == [1_000, 100_000, 1_000, 100_000]
+    assert {QUICK.volume_of(i, on_long=True) for i in range(2)} == {QUICK.low}
+
+
+def _run(label: str, wall: float, validate: float = 0.0, peak: float = 1.0) -> RunResult:
+    day = date(2025, 9, 1)
+    return RunResult(label, day, day, wall, int(peak * GIB),
+                     [Step("validate_acd", validate, int(peak * GIB)), Step("dbt_build", 2.0, 0)])
+
+
+def test_goals_take_medians_marginal_and_ratios_from_the_runs():
+    m = Measures(QUICK, raw_query=2.0, runs=[
+        _run("rebuild 2 d x 1,000", 20.0, peak=3.0), _run("daily 1,000 on short", 10.0),
+        _run("daily 10,000 on short", 16.0, validate=4.0), _run("history load 25 d x 1,000", 40.0),
+        _run("daily 1,000 on long", 11.0)])
+    fixed, high, marginal, history, rebuild, year, daily_peak, rebuild_peak = goals(m)
+    assert (fixed.measured, high.measured, marginal.measured) == (10.0, 16.0, 6.0)
+    assert abs(history.measured - 1.1) < 1e-9 and rebuild.measured == 10.0 and not rebuild.met
+    assert year.measured == 40.0 and "26 d x 1,000" in year.what
+    assert (daily_peak.measured, rebuild_peak.measured) == (1.0, 3.0)
+    assert "| 25 %" in runs_table(m).splitlines()[4]  # validation's share of the 16 s run
