@@ -180,11 +180,9 @@ def check_or_rebuild(settings: Settings, window: Window, group: Group, summary: 
     entry = summary["groups"].get(group.name) or {"passed": 0, "failed": [], "skipped": [],
                                                   "extra_tests": []}
     if try_number <= 1 and entry["failed"]:
-        for failure in entry["failed"]:
-            log.error("dbt %s %s:\n%s", failure["status"], failure["node"], failure["message"])
-        names = ", ".join(f["node"] for f in entry["failed"])
+        errors = "".join(f"\n{f['status']} in {f['node']}:\n{f['message']}" for f in entry["failed"])
         raise GroupFailed(f"dbt group {group.name}: {len(entry['failed'])} node(s) failed in "
-                          f"dbt_build: {names}. Retrying this task rebuilds the group.")
+                          f"dbt_build (retrying this task rebuilds the group):{errors}")
     if try_number <= 1 and not entry["skipped"]:
         log.info("dbt group %s: %d node(s) passed in dbt_build", group.name, entry["passed"])
         return {"rebuilt": False, "passed": entry["passed"]}
