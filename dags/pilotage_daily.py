@@ -153,11 +153,14 @@ def pilotage_daily():
             def check(summary: dict, group=group, **context) -> dict:
                 """Green when dbt_build passed this folder's nodes; red with their errors; a retry
                 rebuilds the folder."""
-                from pilotage.dbt_groups import check_or_rebuild
+                from pilotage.dbt_groups import check as result_in_build
+                from pilotage.dbt_groups import rebuild
 
-                settings = airflow_settings()
-                return check_or_rebuild(settings, _window(context, settings), group, summary,
-                                        context["ti"].try_number)
+                result = result_in_build(group, summary, context["ti"].try_number)
+                if result is None:
+                    settings = airflow_settings()
+                    result = rebuild(settings, _window(context, settings), group, summary)
+                return result
 
             checks.append(check(built))
     for before, after in zip(checks, checks[1:], strict=False):

@@ -7,9 +7,9 @@ read from the SQL files' ``ref()`` at DAG parse time: no dbt import, a few milli
 The DAG runs dbt once for the whole window (:func:`build`, as fast as a single task: dbt starts
 and parses once) and then one task per group reads that build's ``run_results.json`` through the
 summary it returns (:func:`summarize`) and turns red, with its nodes' errors in its log, when one
-of its models or tests failed (:func:`check_or_rebuild`). A retried or cleared group task runs
+of its models or tests failed (:func:`check`). A retried or cleared group task runs
 ``dbt build`` for its own group (its models, and the tests whose last parent it holds), so an
-operator retries from the failed group on. Every dbt call holds the writer lock; the marts are
+operator retries from the failed group on (:func:`rebuild`). Every dbt call holds the writer lock; the marts are
 published once, after every group is green (:func:`publish_marts`).
 """
 
@@ -172,22 +172,28 @@ class GroupFailed(RuntimeError):
     """A group's models or tests failed in this run's dbt build."""
 
 
-def check_or_rebuild(settings: Settings, window: Window, group: Group, summary: dict[str, Any],
-                     try_number: int) -> dict[str, Any]:
-    """First try: green when the build passed every node of ``group``, red with each failed
-    node's error otherwise. A retry (or a group whose nodes the build skipped because an earlier
-    group failed and was since rebuilt) runs ``dbt build`` for the group itself."""
-    entry = summary["groups"].get(group.name) or {"passed": 0, "failed": [], "skipped": [],
-                                                  "extra_tests": []}
-    if try_number <= 1 and entry["failed"]:
+def check(group: Group, summary: dict[str, Any], try_number: int) -> dict[str, Any] | None:
+    """First try: the group's result in the build, green (a dict) or red (:class:`GroupFailed`
+    with each failed node's error); ``None`` when the group must rebuild: a retry, or nodes the
+    build skipped because an earlier group failed and was since rebuilt."""
+    entry = summary["groups"].get(group.name) or {"passed": 0, "failed": [], "skipped": []}
+    if try_number > 1:
+        return None
+    if entry["failed"]:
         errors = "".join(f"\n{f['status']} in {f['node']}:\n{f['message']}" for f in entry["failed"])
         raise GroupFailed(f"dbt group {group.name}: {len(entry['failed'])} node(s) failed in "
                           f"dbt_build (retrying this task rebuilds the group):{errors}")
-    if try_number <= 1 and not entry["skipped"]:
-        log.info("dbt group %s: %d node(s) passed in dbt_build", group.name, entry["passed"])
-        return {"rebuilt": False, "passed": entry["passed"]}
-    log.info("dbt group %s: rebuilding (try %d, %d node(s) skipped by dbt_build)", group.name,
-             try_number, len(entry["skipped"]))
+    if entry["skipped"]:
+        return None
+    log.info("dbt group %s: %d node(s) passed in dbt_build", group.name, entry["passed"])
+    return {"rebuilt": False, "passed": entry["passed"]}
+
+
+def rebuild(settings: Settings, window: Window, group: Group, summary: dict[str, Any]) -> dict[str, Any]:
+    """``dbt build`` of the group alone: its models or seeds, the tests whose parents are all in
+    it, and by name those whose last parent it holds."""
+    entry = summary["groups"].get(group.name) or {"skipped": [], "extra_tests": []}
+    log.info("dbt group %s: rebuilding (%d node(s) skipped by dbt_build)", group.name, len(entry["skipped"]))
     _dbt(settings, window, ["--select", group.selector, *entry["extra_tests"],
                             "--indirect-selection", "cautious"])
     return {"rebuilt": True}
