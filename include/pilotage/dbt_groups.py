@@ -9,8 +9,8 @@ and parses once) and then one task per group reads that build's ``run_results.js
 summary it returns (:func:`summarize`) and turns red, with its nodes' errors in its log, when one
 of its models or tests failed (:func:`check`). A retried or cleared group task runs
 ``dbt build`` for its own group (its models, and the tests whose last parent it holds), so an
-operator retries from the failed group on (:func:`rebuild`). Every dbt call holds the writer lock; the marts are
-published once, after every group is green (:func:`publish_marts`).
+operator retries from the failed group on (:func:`rebuild`). Every dbt call holds the writer
+lock; the marts are published once, after every group is green (:func:`publish_marts`).
 """
 
 from __future__ import annotations
