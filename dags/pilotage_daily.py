@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from airflow.sdk import CronDataIntervalTimetable, Param, TriggerRule, dag, task
+from airflow.sdk import CronDataIntervalTimetable, Param, TaskGroup, TriggerRule, dag, task
 from pilotage.dag_defaults import DEFAULT_ARGS, MARTS, START_DATE, TIME_ZONE, WRITER_POOL, airflow_settings
+from pilotage.dbt_groups import build_order
+from pilotage.settings import PROJECT_ROOT
+
+DBT_GROUPS = build_order(PROJECT_ROOT / "dbt_project")  # folders of models, in build order
 
 SOURCES = ("acd", "crm", "wfm", "qa")
 
@@ -28,9 +32,13 @@ Per source system (`acd`, `crm`, `wfm`, `qa`):
    with `pilotage accept <entity> <day>` or this run's conf `accept: ["<entity>:<day>"]`;
 3. **load** (pool `{WRITER_POOL}`, 1 slot): each accepted day replaces itself in `raw.*`.
 
-Then **dbt_build** rebuilds the window's business days in the marts and, only when dbt's
-tests pass, publishes them to the read-only copy readers open (`pilotage_published`; a failed
-build leaves the last published copy as it was), and **summarize** logs
+Then **dbt_build** rebuilds the window's business days in the marts (one `dbt build`), and
+one task per folder of dbt models, **dbt.<folder>** in build order (seeds, staging,
+intermediate/<topic>, marts/<area>), shows that folder's result: red, with the failing models' and
+tests' errors in its log, when one failed; retrying or clearing it runs `dbt build` for that folder
+alone, then the folders after it. Only when every folder is green, **publish_marts** publishes the
+marts to the read-only copy readers open (`pilotage_published`; a failed build leaves the last
+published copy as it was), and **summarize** logs
 what was loaded, unchanged, missing or quarantined. Settings (paths, layout selection,
 file drop) come from the Airflow Variables `pilotage_*` (e.g. `pilotage_data_dir`,
 `pilotage_warehouse`, `pilotage_layouts`) or else the same names in upper case as environment
@@ -106,13 +114,21 @@ def pilotage_daily():
         extract() >> landed
         loads.append(load(validate(landed)))
 
-    @task(pool=WRITER_POOL, trigger_rule=TriggerRule.ALL_DONE, outlets=[MARTS])
-    def dbt_build(**context) -> None:
-        """Rebuild the window's business days in every dbt model (runs even if a source failed)."""
-        from pilotage.transform import dbt_build as build
+    @task(pool=WRITER_POOL, trigger_rule=TriggerRule.ALL_DONE)
+    def dbt_build(**context) -> dict:
+        """One ``dbt build`` of the window's business days (runs even if a source failed); its
+        per-folder results feed the ``dbt.<folder>`` tasks."""
+        from pilotage.dbt_groups import build
 
         settings = airflow_settings()
-        build(settings, _window(context, settings))
+        return build(settings, _window(context, settings), DBT_GROUPS)
+
+    @task(pool=WRITER_POOL, outlets=[MARTS])
+    def publish_marts() -> str:
+        """Copy the marts to the read-only published copy, once every dbt folder is green."""
+        from pilotage.dbt_groups import publish_marts as publish
+
+        return str(publish(airflow_settings()))
 
     @task(trigger_rule=TriggerRule.ALL_DONE)
     def summarize(**context) -> dict:
@@ -129,8 +145,30 @@ def pilotage_daily():
 
     built = dbt_build()
     loads >> built
-    built >> summarize()
-    [*loads, built] >> fail_if_any_task_failed()
+    checks = []
+    with TaskGroup("dbt", tooltip="dbt models by folder, in build order"):
+        for group in DBT_GROUPS:
+
+            @task(task_id=group.task_id, pool=WRITER_POOL, doc_md=f"dbt models in `{group.name}`")
+            def check(summary: dict, group=group, **context) -> dict:
+                """Green when dbt_build passed this folder's nodes; red with their errors; a retry
+                rebuilds the folder."""
+                from pilotage.dbt_groups import check as result_in_build
+                from pilotage.dbt_groups import rebuild
+
+                result = result_in_build(group, summary, context["ti"].try_number)
+                if result is None:
+                    settings = airflow_settings()
+                    result = rebuild(settings, _window(context, settings), group, summary)
+                return result
+
+            checks.append(check(built))
+    for before, after in zip(checks, checks[1:], strict=False):
+        before >> after
+    published = publish_marts()
+    checks[-1] >> published
+    published >> summarize()
+    [*loads, built, *checks, published] >> fail_if_any_task_failed()
 
 
 pilotage_daily()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from airflow.sdk import Asset, Param, dag, task
-from pilotage.dag_defaults import (  # MARTS: dbt_build's outlet
+from pilotage.dag_defaults import (  # MARTS: publish_marts' outlet
     DEFAULT_ARGS,
     MARTS,
     START_DATE,
@@ -27,7 +27,7 @@ CADENCES = {
 DOC = """
 ### pilotage_packs_{cadence} — standardized committee packs
 
-Triggered by the **`pilotage_marts` Asset** (outlet of `pilotage_daily`'s `dbt_build`), not by
+Triggered by the **`pilotage_marts` Asset** (outlet of `pilotage_daily`'s `publish_marts`), not by
 a sensor or a clock: each time the marts are updated, **plan** asks the warehouse for the last
 business day processed and lists the packs now due — {when}. A pack already written (its
 folder exists) is not rewritten, so a late daily run or a re-run does not silently replace the

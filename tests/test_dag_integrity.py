@@ -47,6 +47,15 @@ def test_daily_dag_shape(dagbag):
         assert dag.get_task(f"load_{source}").pool == "duckdb_writer"
     assert dag.get_task("dbt_build").pool == "duckdb_writer"
     assert dag.get_task("dbt_build").trigger_rule == "all_done"
+    # dbt seen per folder of models: a chain of dbt.<folder> tasks between the build and publication
+    dbt_tasks = [t for t in dag.topological_sort() if t.task_id.startswith("dbt.")]
+    assert {"dbt.seeds", "dbt.staging", "dbt.intermediate_contacts", "dbt.marts_core",
+            "dbt.marts_committees"} <= {t.task_id for t in dbt_tasks}
+    chain = ["dbt_build", *(t.task_id for t in dbt_tasks), "publish_marts", "summarize"]
+    for before, after in zip(chain, chain[1:], strict=False):
+        assert after in dag.get_task(before).downstream_task_ids, (before, after)
+    assert all(t.pool == "duckdb_writer" for t in dbt_tasks)
+    assert dag.get_task("publish_marts").pool == "duckdb_writer"
     # topological sort raises on a cycle
     assert len(dag.topological_sort()) == len(dag.tasks)
 

@@ -83,7 +83,7 @@ def dagbag():
 
 def test_pack_dags_are_triggered_by_the_marts_asset(dagbag):
     assert dagbag.import_errors == {}
-    outlets = dagbag.dags["pilotage_daily"].get_task("dbt_build").outlets
+    outlets = dagbag.dags["pilotage_daily"].get_task("publish_marts").outlets
     marts = next(a for a in outlets if a.name == "pilotage_marts")
     for dag_id in PACK_DAGS:
         dag = dagbag.dags[dag_id]

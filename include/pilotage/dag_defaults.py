@@ -21,7 +21,7 @@ __all__ = ["DEFAULT_ARGS", "MARTS", "START_DATE", "TIME_ZONE", "WRITER_POOL", "a
 TIME_ZONE = center_time_zone()  # schedules and start dates: environment only (parse time)
 # Any history can be loaded by a manual run; catchup is off, so the scheduler never backfills.
 START_DATE = pendulum.datetime(1970, 1, 1, tz="UTC")
-MARTS = Asset(name="pilotage_marts", uri="pilotage://warehouse/marts")  # updated by dbt_build
+MARTS = Asset(name="pilotage_marts", uri="pilotage://warehouse/marts")  # updated by publish_marts
 
 
 def airflow_connections(*conn_ids: str) -> dict[str, dict[str, Any]]:

@@ -40,13 +40,15 @@ def dbt_executable() -> str:
 
 
 def dbt_build(settings: Settings, window: Window | None = None, extra_args: list[str] | None = None,
-              late_days: int = LATE_ARRIVAL_DAYS) -> None:
+              late_days: int = LATE_ARRIVAL_DAYS, publish_marts: bool = True) -> None:
     """``dbt build``; with a window, vars ``date_from``/``date_to`` (inclusive) so incremental marts
     rebuild only those business days (``date_from`` moved back by ``late_days`` for late survey
     answers and evaluations); without, every day. ``local_time_zone`` is the center's zone.
     Output is streamed to the log. Holds the warehouse writer lock. When dbt exits 0 (models
     built, tests passed) the marts are published (:func:`pilotage.publish.publish`); otherwise
-    :class:`DbtError` names the failing nodes and the last published copy stays untouched."""
+    :class:`DbtError` names the failing nodes and the last published copy stays untouched.
+    ``publish_marts=False`` leaves publication to the caller (the DAG publishes once every dbt
+    group is green, :mod:`pilotage.dbt_groups`)."""
     variables: dict[str, str] = {}
     if window is not None:
         variables = {"date_from": (window.first - timedelta(days=late_days)).isoformat(),
@@ -86,7 +88,7 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
             elif not progress.total and line.strip():  # before the first node: parsing
                 progress.note(line.split("  ", 1)[-1].strip()[:100])  # dbt's own words, throttled
         code = proc.wait()
-        if code == 0:
+        if code == 0 and publish_marts:
             publish(settings)
     if code != 0:
         kept = (f"the published copy {settings.published_path} is left as it was"
