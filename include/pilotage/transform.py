@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from pilotage import hash_key
+from pilotage.faults import checkpoint
 from pilotage.publish import publish
 from pilotage.settings import Settings, subprocess_env
 from pilotage.warehouse import writer_lock
@@ -25,6 +26,7 @@ LATE_ARRIVAL_DAYS = 7
 
 # dbt's summary names each failing node: "Failure in test <name> (<path>)", "Error in model ..."
 FAILURE_LINE = re.compile(r"\b(Failure|Error) in (test|model|unit_test|seed|snapshot) ")
+MODEL_BUILT = re.compile(r"\bOK created sql \w+ model ")
 
 
 class DbtError(RuntimeError):
@@ -63,9 +65,11 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     log.info("running: %s", " ".join(cmd))
     tail: list[str] = []
     failures: list[str] = []
-    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
+    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds) as lock_fd:
+        # dbt holds the lock too: if this process is killed, the next writer waits for the
+        # orphaned dbt to exit instead of failing on DuckDB's file lock
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                env=env, cwd=project)
+                                env=env, cwd=project, pass_fds=(lock_fd,))
         assert proc.stdout is not None
         for line in proc.stdout:
             line = line.rstrip()
@@ -73,6 +77,8 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
             tail = (tail + [line])[-30:]
             if FAILURE_LINE.search(line) and line not in failures:
                 failures.append(line)
+            if MODEL_BUILT.search(line):
+                checkpoint(settings, "dbt_model")
         code = proc.wait()
         if code == 0:
             publish(settings)

@@ -31,14 +31,16 @@ def _holder_line() -> str:
 
 
 @contextlib.contextmanager
-def writer_lock(warehouse: Path, timeout: float | None = None) -> Iterator[None]:
+def writer_lock(warehouse: Path, timeout: float | None = None) -> Iterator[int]:
     """Hold an exclusive lock beside the warehouse file while writing (one writer per file).
 
     Airflow's 1-slot ``duckdb_writer`` pool serializes tasks; this lock also covers the CLI and any
     process outside Airflow. The holder writes its pid, host, command and start time into the lock
     file; a waiter gives up after ``timeout`` seconds (callers pass
     ``settings.lock_timeout_seconds``) with
-    :class:`WriterLockTimeout` naming the holder."""
+    :class:`WriterLockTimeout` naming the holder. Yields the lock file's descriptor: a child
+    process given it (``pass_fds``) keeps the lock held until it exits too, even if this process
+    is killed first."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     lock_path = warehouse.with_suffix(warehouse.suffix + ".lock")
     wait = DEFAULT_LOCK_TIMEOUT_SECONDS if timeout is None else timeout
@@ -63,7 +65,7 @@ def writer_lock(warehouse: Path, timeout: float | None = None) -> Iterator[None]
             handle.truncate()
             handle.write(_holder_line())
             handle.flush()
-            yield
+            yield handle.fileno()
         finally:
             handle.seek(0)
             handle.truncate()
