@@ -168,5 +168,4 @@ def reader_path(settings: Settings) -> tuple[Path, str | None]:
         return settings.published_path, None
     return settings.warehouse_path, (
         f"no published copy at {settings.published_path} yet (published after the first successful "
-        f"dbt build); reading the working warehouse {settings.warehouse_path}, which a running "
-        "pipeline may lock")
+        f"dbt build); reading the working warehouse {settings.warehouse_path} while no run writes it")

@@ -73,6 +73,32 @@ def writer_lock(warehouse: Path, timeout: float | None = None) -> Iterator[int]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def idle_writer(warehouse: Path) -> Iterator[str | None]:
+    """For a reader's short look into the working warehouse (``pilotage status``): take the
+    writer lock only if it is free, never waiting. DuckDB refuses a read-write open while any
+    other process has the file open, even read-only, so a reader holding the lock for its query
+    (milliseconds) is what keeps a writer starting meanwhile from failing: the writer waits for
+    the lock instead. Yields None when taken; else the holder's line, and the caller reads
+    the published copy instead (a running writer is never blocked)."""
+    lock_path = warehouse.with_suffix(warehouse.suffix + ".lock")
+    if not warehouse.exists():
+        yield None
+        return
+    with open(lock_path, "a+") as handle:
+        holder: str | None = None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown holder"
+        try:
+            yield holder
+        finally:
+            if holder is None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if not read_only:
         warehouse.parent.mkdir(parents=True, exist_ok=True)
