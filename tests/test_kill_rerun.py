@@ -211,13 +211,13 @@ with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
     publish(settings)
 """
 
-# One window killed again and again, each kill at a later step, then rerun to the end. A
-# pipeline run each, except the last two kills, in the publication of the already built marts
-# (``dbt build`` is the expensive step; the window's build is the same each time).
+# One window killed again and again, each kill at a later step, then rerun to the end: a
+# pipeline run for the first two kills, the publication alone for the last three (``dbt build``
+# is the expensive step, and publication's code is the same whoever calls it).
 KILLS = [
     (RUN, "load#2"),  # inside the second entity's raw transaction, the first one committed
     (RUN, "dbt_model#10"),  # dbt building: this process dies, the orphaned dbt runs on
-    (RUN, "publish_parquet#3"),  # exporting the new Parquet version
+    (PUBLISH, "publish_parquet#3"),  # exporting the new Parquet version
     (PUBLISH, "publish_copy#3"),  # copying the marts into the new published file
     (PUBLISH, "publish_swap"),  # both written in full, not yet renamed
 ]
