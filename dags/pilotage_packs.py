@@ -7,7 +7,6 @@ from pilotage.dag_defaults import (  # MARTS: publish_marts' outlet
     DEFAULT_ARGS,
     MARTS,
     START_DATE,
-    WRITER_POOL,
     airflow_settings,
 )
 
@@ -34,15 +33,16 @@ folder exists) is not rewritten, so a late daily run or a re-run does not silent
 pack a committee received; the next period is picked up by the first marts update that
 completes it, even after missed runs.
 
-**write** (one mapped task per committee × provider × audience, pool `{pool}`) reads the
-published copy of the marts (never the working warehouse a run writes) and renders the Excel
+**write** (one mapped task per committee × provider × audience) reads the published copy of
+the marts (never the working warehouse a run writes, so neither task takes the writer pool:
+packs are written while the next run loads) and renders the Excel
 workbook and the HTML report in French and English plus one CSV per table into
 `<packs>/<provider>/<committee>/<period>/` — one folder per provider, holding only that
 provider's rows; agent-level detail only in `supervisors/`.
 
 Manual runs (conf): `period` (e.g. `2026-10`), `providers` (list), `force` (rewrite), `langs`.
 Packs folder: Variable `pilotage_packs_dir` or env `PILOTAGE_PACKS_DIR` (default `<data>/packs`);
-warehouse: `pilotage_warehouse` / `pilotage_data_dir` as for `pilotage_daily`.
+published copy: `pilotage_published` / `pilotage_data_dir` as for `pilotage_daily`.
 """
 
 
@@ -59,7 +59,7 @@ def make_packs_dag(cadence: str):
         catchup=False,
         max_active_runs=1,
         tags=["pilotage", "packs", cadence],
-        doc_md=DOC.format(cadence=cadence, when=when, pool=WRITER_POOL),
+        doc_md=DOC.format(cadence=cadence, when=when),
         params={
             "period": Param(None, type=["null", "string"],
                             description="Period label to (re)write instead of the latest complete one."),
@@ -70,7 +70,7 @@ def make_packs_dag(cadence: str):
         default_args=DEFAULT_ARGS,
     )
     def packs_dag():
-        @task(pool=WRITER_POOL)
+        @task
         def plan(**context) -> list[dict]:
             """The packs due now (or those asked for in the run's conf)."""
             from dataclasses import asdict
@@ -85,7 +85,7 @@ def make_packs_dag(cadence: str):
             print(f"pilotage: {len(requests)} pack(s) due: {[asdict(r) for r in requests]}")
             return [asdict(r) for r in requests]
 
-        @task(pool=WRITER_POOL, outlets=[packs_asset])
+        @task(outlets=[packs_asset])
         def write(request: dict, **context) -> list[str]:
             """Render one pack (every format, each language) into the packs folder."""
             from pilotage.packs.deliver import PackRequest, packs_dir, read_packs, write_pack

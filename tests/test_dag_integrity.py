@@ -60,6 +60,12 @@ def test_daily_dag_shape(dagbag):
     assert len(dag.topological_sort()) == len(dag.tasks)
 
 
+def test_pack_dags_stay_out_of_the_writer_pool(dagbag):
+    """Pack tasks read the published copy only: a run loading meanwhile must not queue them."""
+    for dag_id in ("pilotage_packs_weekly", "pilotage_packs_monthly", "pilotage_packs_semiannual"):
+        assert {t.pool for t in dagbag.get_dag(dag_id).tasks} == {"default_pool"}, dag_id
+
+
 def test_dag_files_parse_fast_and_import_nothing_heavy():
     code = (
         "import sys, time, runpy\n"

@@ -20,9 +20,9 @@ PACK_DAGS = {"pilotage_packs_weekly": ("production",),
 
 @pytest.fixture
 def fixture_env(tmp_path: Path, settings, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fixture warehouse as PILOTAGE_WAREHOUSE and an empty packs folder."""
+    """A fixture warehouse as the published copy (PILOTAGE_PUBLISHED) and an empty packs folder."""
     warehouse = build_fixture_warehouse(tmp_path / "wh" / "fixture.duckdb")
-    monkeypatch.setenv("PILOTAGE_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("PILOTAGE_PUBLISHED", str(warehouse))  # packs read the published copy only
     monkeypatch.setenv("PILOTAGE_PACKS_DIR", str(tmp_path / "packs"))
     return tmp_path / "packs"
 
@@ -90,7 +90,7 @@ def test_pack_dags_are_triggered_by_the_marts_asset(dagbag):
         condition = dag.timetable.asset_condition
         assert [a.uri for a in condition.objects] == [marts.uri], dag_id  # no cron, no sensor
         assert {"plan", "write"} == {t.task_id for t in dag.tasks}
-        assert dag.get_task("write").pool == "duckdb_writer"
+        assert dag.get_task("write").pool == "default_pool"  # reads the published copy only
         assert dag.get_task("plan").downstream_task_ids == {"write"}
         cadence = dag_id.rsplit("_", 1)[1]
         assert [o.uri for o in dag.get_task("write").outlets] == [f"pilotage://packs/{cadence}"]
@@ -117,7 +117,7 @@ def test_weekly_pack_dag_writes_due_packs_once(tmp_path, monkeypatch):
     """A real Airflow run: every provider's production pack for the latest complete week, both
     audiences; a second run finds nothing due (packs already handed out are not replaced)."""
     warehouse = build_fixture_warehouse(tmp_path / "wh" / "fixture.duckdb")
-    monkeypatch.setenv("PILOTAGE_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("PILOTAGE_PUBLISHED", str(warehouse))  # packs read the published copy only
     monkeypatch.setenv("PILOTAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PILOTAGE_PACKS_DIR", str(tmp_path / "packs"))
     settings = Settings.from_env()

@@ -349,3 +349,42 @@ def test_structure_holds_when_marts_are_missing(warehouse, tmp_path):
         assert xlsx_sheets(paths[0]) == SHEETS_EN[committee]
         assert pack.table("scorecard").rows == [] and pack.table("scorecard").note == "note_mart_missing"
     con.close()
+
+
+def test_cover_counts_suspect_days_and_shows_the_gates_warnings(tmp_path):
+    """A suspect delivery (held back by the shrink gate) and loaded days carrying the volume and
+    time-zone offset warnings, as ``mart_pipeline_load_status`` holds them: the freshness table
+    counts the suspect day, the issues list shows all three, in French and English words."""
+    path = build_fixture_warehouse(tmp_path / "gates.duckdb")
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("update marts.mart_pipeline_load_status set load_status = 'suspect', message = "
+                    "'schedules_20261022.csv is empty the 155 row(s) loaded for that day (below 50%)' "
+                    "where feed_id = 'wfm__schedules' and business_date = '2026-10-22'")
+        con.execute("update marts.mart_pipeline_load_status set message = 'volume: 1500 row(s) is 10x "
+                    "the median (150) of the same weekday over the last 28 days (usual range 0.33x..3x)' "
+                    "where feed_id = 'acd__contacts' and business_date = '2026-10-08'")
+        con.execute("update marts.mart_pipeline_load_status set message = 'a rule warning; offsets: "
+                    "cases_20261009.csv has 12 timestamp(s) whose UTC offset is not the center''s' "
+                    "where feed_id = 'crm__cases' and business_date = '2026-10-09'")
+        con.execute("update marts.mart_pipeline_load_status set message = 'a rule warning only' "
+                    "where feed_id = 'crm__cases' and business_date = '2026-10-10'")
+        pack = build_pack(con, "quality", "2026-10", "PRV_A")
+    finally:
+        con.close()
+    paths = write_pack(pack, tmp_path / "out", formats=("csv", "html"), langs=("fr", "en"))
+    folder = csv_folder(paths)
+    freshness = {r["entity"]: r for r in read_csv(folder, "freshness")}
+    assert freshness["wfm__schedules"]["days_suspect"] == "1"
+    assert freshness["wfm__schedules"]["days_loaded"] == "30"
+    assert {r["days_suspect"] for e, r in freshness.items() if e != "wfm__schedules"} == {"0"}
+    issues = [(r["business_date"], r["entity"], r["status"]) for r in read_csv(folder, "data_issues")]
+    assert issues == [("2026-10-08", "acd__contacts", "loaded_with_warning"),
+                      ("2026-10-09", "crm__cases", "loaded_with_warning"),
+                      ("2026-10-14", "crm__surveys", "missing"), ("2026-10-20", "acd__contacts", "quarantined"),
+                      ("2026-10-22", "wfm__schedules", "suspect")]
+    html = {lang: next(p for p in paths if p.name.endswith(f"_{lang}.html")).read_text() for lang in ("fr", "en")}
+    assert "Jours suspects" in html["fr"] and "livraison retenue" in html["fr"]
+    assert "chargé avec avertissement" in html["fr"] and "volume: 1500 row(s)" in html["fr"]
+    assert "Days suspect" in html["en"] and "delivery held back" in html["en"]
+    assert "loaded with a warning" in html["en"] and "offsets: cases_20261009.csv" in html["en"]

@@ -99,7 +99,7 @@ def html_of(paths: list[Path], lang: str) -> str:
 @pytest.fixture
 def fixture_env(tmp_path: Path, settings, monkeypatch: pytest.MonkeyPatch) -> Path:
     warehouse = build_fixture_warehouse(tmp_path / "wh" / "fixture.duckdb")
-    monkeypatch.setenv("PILOTAGE_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("PILOTAGE_PUBLISHED", str(warehouse))  # packs read the published copy only
     monkeypatch.setenv("PILOTAGE_PACKS_DIR", str(tmp_path / "packs"))
     return tmp_path / "packs"
 

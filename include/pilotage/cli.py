@@ -74,7 +74,11 @@ def cmd_kpis(args: argparse.Namespace, settings: Settings) -> int:
     from pilotage.reporting import format_table, last_complete_week, published_provider_kpis
 
     first, last = (args.date_from, args.date_to) if args.date_from else last_complete_week(date.today())
-    path, rows = published_provider_kpis(settings, first, last, warn=_warn)
+    try:
+        path, rows = published_provider_kpis(settings, first, last, warn=_warn)
+    except RuntimeError as exc:  # nothing published and a run writing: say so, do not wait
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"KPIs per provider, {first} .. {last} ({path})")
     print(format_table(rows))
     return 0
@@ -141,13 +145,12 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
         write_pack,
     )
 
-    if not settings.published_path.exists() and not settings.warehouse_path.exists():
-        raise SystemExit(f"error: no warehouse at {settings.published_path} nor {settings.warehouse_path}"
-                         " (run `pilotage demo` or "
-                         "`pilotage run` first, or set PILOTAGE_WAREHOUSE)")
+    if not settings.published_path.exists():
+        raise SystemExit(f"error: no published copy of the marts at {settings.published_path} (run "
+                         "`pilotage demo` or `pilotage run` first, or set PILOTAGE_PUBLISHED)")
     through, providers = warehouse_facts(settings)
     if args.list:
-        print(f"warehouse {settings.warehouse_path}: last business day processed {through}")
+        print(f"published marts {settings.published_path}: last business day processed {through}")
         print(f"providers: {', '.join(providers) or '-'}")
         for key, c in COMMITTEES.items():
             latest = latest_period(key, through).label if through else "-"

@@ -1,5 +1,9 @@
 """``pilotage status`` and ``pilotage accept``: what the warehouse holds per feed and day, and the
-operator's confirmation of a suspect delivery."""
+operator's confirmation of a suspect delivery.
+
+``status`` never waits for a writer and never makes one fail: it reads the working warehouse's
+load log only while it holds the free writer lock (see ``warehouse.idle_writer``); while a run
+writes, it reads the published copy's ``mart_pipeline_load_status`` and says so."""
 
 from __future__ import annotations
 
@@ -10,7 +14,64 @@ from pilotage.settings import Settings
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    """The load log of the working warehouse when no writer runs; while one does, the load
+    status of the published copy (as of the last publication), without waiting."""
+    from pilotage.warehouse import idle_writer
+
+    with idle_writer(settings.warehouse_path) as holder:
+        if holder is None:
+            return _print_load_log(args, settings)
+    if getattr(args, "html", None):
+        print(f"error: a run is writing the warehouse ({holder}); the status page reads its load "
+              "log: retry when the run ends", file=sys.stderr)
+        return 1
+    return _print_published_status(args, settings, holder)
+
+
+def _print_published_status(args: argparse.Namespace, settings: Settings, holder: str) -> int:
+    from pilotage.warehouse import connect
+
+    print(f"note: a run is writing the warehouse ({holder}); load status as of the last "
+          f"publication, read from {settings.published_path}", file=sys.stderr)
+    if not settings.published_path.exists():
+        print("error: nothing published yet; retry when the run ends", file=sys.stderr)
+        return 1
+    con = connect(settings.published_path, read_only=True)
+    try:
+        rows = con.execute(
+            "select feed_id, load_status, count(*), min(business_date), max(business_date) "
+            "from marts.mart_pipeline_load_status group by all order by all").fetchall()
+        problems = con.execute(
+            "select business_date, feed_id, load_status, message from marts.mart_pipeline_load_status "
+            "where load_status <> 'loaded' order by business_date desc, feed_id limit ?",
+            [args.limit]).fetchall()
+    finally:
+        con.close()
+    _print_lines(rows, problems)
+    return 0
+
+
+def _print_lines(rows: list[tuple], problems: list[tuple], settings: Settings | None = None) -> None:
+    """The per-feed summary, then the most recent days not loaded (with the validation page of a
+    quarantined file when ``settings`` is given and the problems name their files)."""
     from pilotage.ingest import validation_docs
+
+    print(f"{'entity':28} {'status':12} {'days':>5}  first       last")
+    for entity_key, status, n, lo, hi in rows:
+        print(f"{entity_key:28} {status:12} {n:5d}  {lo}  {hi}")
+    if problems:
+        print("\nMost recent days not loaded:")
+        for day, entity_key, status, message, *name in problems:
+            print(f"  {day} {entity_key} {status}: {message}")
+            file_name = name[0] if name else None
+            if settings is None or status != "quarantined" or not file_name:
+                continue
+            page = validation_docs.page_path(settings, entity_key, str(day), file_name)
+            if page.exists():
+                print(f"      validation results: {page}")
+
+
+def _print_load_log(args: argparse.Namespace, settings: Settings) -> int:
     from pilotage.warehouse import connect
 
     if getattr(args, "html", None):
@@ -35,21 +96,14 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
                            "and table_name = '_rejected_rows'").fetchone()[0] else []
     finally:
         con.close()
-    print(f"{'entity':28} {'status':12} {'days':>5}  first       last")
-    for entity_key, status, n, lo, hi in rows:
-        print(f"{entity_key:28} {status:12} {n:5d}  {lo}  {hi}")
-    if problems:
-        print("\nMost recent days not loaded:")
-        for day, entity_key, status, message, name in problems:
-            print(f"  {day} {entity_key} {status}: {message}")
-            page = validation_docs.page_path(settings, entity_key, str(day), name or "")
-            if status == "quarantined" and name and page.exists():
-                print(f"      validation results: {page}")
+    _print_lines(rows, problems, settings)
     if rejected:
         print("\nRows rejected by a reject_rows rule (raw._rejected_rows), most recent days:")
         for day, entity_key, rules, n in rejected:
             print(f"  {day} {entity_key} {n} row(s): {rules}")
     _print_gates(settings, args.limit)
+    from pilotage.ingest import validation_docs
+
     docs = validation_docs.docs_dir(settings) / "index.html"
     if docs.exists():
         print(f"\nValidation results (Data Docs): {docs}")

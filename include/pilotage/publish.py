@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from pilotage.faults import checkpoint
 from pilotage.settings import Settings
 
 log = logging.getLogger("pilotage.publish")
@@ -29,7 +30,6 @@ SCHEMA = "marts"
 PARTITION_DATES = ("business_date", "period_start", "month_start", "week_start", "interval_start",
                    "snapshot_date", "date_day")
 PARTITION_COLUMN = "year_month"
-KEEP_PARQUET_VERSIONS = 2  # the current one and the one a slow reader may still be listing
 
 
 def _quote(name: str) -> str:
@@ -60,13 +60,15 @@ def _marts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
     return tables
 
 
-def _copy_database(con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, str]], tmp: Path) -> None:
+def _copy_database(settings: Settings, con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, str]],
+                   tmp: Path) -> None:
     con.execute(f"attach {_literal(tmp)} as published")
     try:
         con.execute(f"create schema published.{SCHEMA}")
         for table in tables:
             con.execute(f"create table published.{SCHEMA}.{_quote(table)} as "
                         f"select * from work.{SCHEMA}.{_quote(table)}")
+            checkpoint(settings, "publish_copy")
     finally:
         con.execute("detach published")  # checkpoints: the file is complete, no WAL beside it
 
@@ -76,7 +78,8 @@ def _partition_date(columns: dict[str, str]) -> str | None:
     return next((c for c in PARTITION_DATES if c in dated), dated[0] if dated else None)
 
 
-def _export_parquet(con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, str]], folder: Path) -> None:
+def _export_parquet(settings: Settings, con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, str]],
+                    folder: Path) -> None:
     for table, columns in tables.items():
         target = folder / table
         target.mkdir(parents=True)
@@ -88,49 +91,73 @@ def _export_parquet(con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, 
                         f"(format parquet, partition_by ({PARTITION_COLUMN}))")
         else:
             con.execute(f"copy {source} to {_literal(target / (table + '.parquet'))} (format parquet)")
+        checkpoint(settings, "publish_parquet")
 
 
-def _swap_parquet(settings: Settings, con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, str]]) -> Path:
-    """Export into a new versioned folder, point the symlink at it, drop versions beyond the last two."""
+def _new_version(settings: Settings) -> Path:
     link = settings.published_parquet_dir
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    version = link.with_name(f".{link.name}.{stamp}")
-    _export_parquet(con, tables, version)
+    return link.with_name(f".{link.name}.{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}")
+
+
+def _swap_parquet(settings: Settings, version: Path) -> None:
+    """Point the Parquet symlink at ``version``; drop every other version but the one it pointed
+    at before (a slow reader may still be listing it), debris of killed publications included."""
+    link = settings.published_parquet_dir
+    previous = link.resolve() if link.is_symlink() else None
     tmp_link = link.with_name(f".{link.name}.link-{os.getpid()}")
     tmp_link.unlink(missing_ok=True)
     tmp_link.symlink_to(version.name)
     if link.is_dir() and not link.is_symlink():
         shutil.rmtree(link)  # a plain folder left by hand: a symlink replaces it
     os.replace(tmp_link, link)
-    versions = sorted(p for p in link.parent.glob(f".{link.name}.2*") if p.is_dir())
-    for old in versions[:-KEEP_PARQUET_VERSIONS]:
-        shutil.rmtree(old, ignore_errors=True)
-    return version
+    for old in link.parent.glob(f".{link.name}.2*"):
+        if old.is_dir() and old.resolve() not in (version.resolve(), previous):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_debris(settings: Settings) -> None:
+    """Temporary files of a publication that was killed: the copy and the Parquet link."""
+    target, link = settings.published_path, settings.published_parquet_dir
+    for stale in target.parent.glob(f".{target.name}.*.tmp*"):
+        stale.unlink(missing_ok=True)
+    for stale in link.parent.glob(f".{link.name}.link-*"):
+        stale.unlink(missing_ok=True)
 
 
 def publish(settings: Settings) -> Path:
     """Copy the working warehouse's marts into ``settings.published_path`` atomically, and
-    export them as Parquet. Call with the writer lock held, after a successful ``dbt build``."""
+    export them as Parquet. Call with the writer lock held, after a successful ``dbt build``.
+
+    Both are written in full under new names first (Parquet into a new version folder, the
+    DuckDB copy into a temporary file); only then are they renamed into place, one right after
+    the other, so a failure or a kill while writing leaves both the previous publication."""
     target = settings.published_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*.tmp*"):  # left by a killed publication
-        stale.unlink(missing_ok=True)
+    settings.published_parquet_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_debris(settings)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    version = _new_version(settings)
     con = duckdb.connect()
     try:
         con.execute(f"attach {_literal(settings.warehouse_path)} as work (read_only)")
         tables = _marts(con)
-        _copy_database(con, tables, tmp)
+        _export_parquet(settings, con, tables, version)
+        _copy_database(settings, con, tables, tmp)
         _fsync(tmp)
+        checkpoint(settings, "publish_swap")
         os.replace(tmp, target)
+        _swap_parquet(settings, version)
         _fsync(target.parent)
-        log.info("published %d mart(s) to %s", len(tables), target)
-        settings.published_parquet_dir.parent.mkdir(parents=True, exist_ok=True)
-        version = _swap_parquet(settings, con, tables)
-        log.info("exported the marts as Parquet to %s -> %s", settings.published_parquet_dir, version.name)
+    except BaseException:
+        link = settings.published_parquet_dir
+        if not (link.is_symlink() and link.resolve() == version.resolve()):
+            shutil.rmtree(version, ignore_errors=True)
+        raise
     finally:
         con.close()
         tmp.unlink(missing_ok=True)
+    log.info("published %d mart(s) to %s and as Parquet to %s -> %s", len(tables), target,
+             settings.published_parquet_dir, version.name)
     return target
 
 
@@ -141,5 +168,4 @@ def reader_path(settings: Settings) -> tuple[Path, str | None]:
         return settings.published_path, None
     return settings.warehouse_path, (
         f"no published copy at {settings.published_path} yet (published after the first successful "
-        f"dbt build); reading the working warehouse {settings.warehouse_path}, which a running "
-        "pipeline may lock")
+        f"dbt build); reading the working warehouse {settings.warehouse_path} while no run writes it")

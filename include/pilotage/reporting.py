@@ -43,10 +43,18 @@ def published_provider_kpis(settings: Settings, first: date, last: date,
                             warn=None) -> tuple[Path, list[dict]]:
     """(file read, KPIs per provider) from the published copy; before the first publication, from
     the working warehouse, passing the reason to ``warn`` (a callable taking a message)."""
+    from pilotage.warehouse import idle_writer
+
     path, fallback = reader_path(settings)
-    if fallback and warn:
+    if not fallback:
+        return path, provider_kpis(path, first, last)
+    if warn:
         warn(fallback)
-    return path, provider_kpis(path, first, last)
+    with idle_writer(settings.warehouse_path) as holder:  # never waits, never fails a writer
+        if holder is not None:
+            raise RuntimeError(f"nothing published yet and a run is writing the warehouse ({holder}); "
+                               "retry when it ends")
+        return path, provider_kpis(path, first, last)
 
 
 def provider_kpis(warehouse: Path, first: date, last: date) -> list[dict]:

@@ -135,6 +135,8 @@ class Settings:
     # PILOTAGE_LOCK_TIMEOUT_SECONDS: how long a writer waits for the warehouse lock
     lock_timeout_seconds: float = 600.0
     gates: Gates = field(default_factory=Gates)
+    # PILOTAGE_KILL_AT: tests only; the process SIGKILLs itself at this step (see pilotage.faults)
+    kill_at: str = ""
     # conn id -> the Connection's fields (conn_type, host, login, password, port, extra), given
     # by the caller that can read Connections (``dag_defaults.airflow_connections``); secrets
     connections: Mapping[str, Mapping[str, Any]] = field(
@@ -176,6 +178,7 @@ class Settings:
             hash_key=values.get("PILOTAGE_HASH_KEY") or None,
             lock_timeout_seconds=float(values.get("PILOTAGE_LOCK_TIMEOUT_SECONDS") or 600.0),
             gates=Gates.from_values(values),
+            kill_at=values.get("PILOTAGE_KILL_AT", "").strip(),
             connections=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in (connections or {}).items()}),
         )
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from pilotage import hash_key
+from pilotage.faults import checkpoint
 from pilotage.progress import Progress
 from pilotage.publish import publish
 from pilotage.settings import Settings, subprocess_env
@@ -28,6 +29,7 @@ LATE_ARRIVAL_DAYS = 7
 FAILURE_LINE = re.compile(r"\b(Failure|Error) in (test|model|unit_test|seed|snapshot) ")
 # dbt's result line of a node: "12 of 460 OK created sql table model ..." (progress reporting)
 NODE_DONE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP)\b")
+MODEL_BUILT = re.compile(r"\bOK created sql \w+ model ")
 
 
 class DbtError(RuntimeError):
@@ -71,9 +73,11 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     progress = Progress("dbt build", 0, "nodes")
     days = f" for {window.first}..{window.last}" if window is not None else ""
     progress.start(f"starting: parsing the project{days}")
-    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
+    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds) as lock_fd:
+        # dbt holds the lock too: if this process is killed, the next writer waits for the
+        # orphaned dbt to exit instead of failing on DuckDB's file lock
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                env=env, cwd=project)
+                                env=env, cwd=project, pass_fds=(lock_fd,))
         assert proc.stdout is not None
         for line in proc.stdout:
             line = line.rstrip()
@@ -81,6 +85,8 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
             tail = (tail + [line])[-30:]
             if FAILURE_LINE.search(line) and line not in failures:
                 failures.append(line)
+            if MODEL_BUILT.search(line):
+                checkpoint(settings, "dbt_model")
             done = NODE_DONE.search(line)
             if done:  # one result line per node; threads finish them out of order
                 progress.set_total(int(done.group(2)))

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pilotage.faults import checkpoint
 from pilotage.ingest import gates, landing, loader, validation_docs
 from pilotage.ingest.contracts import entities_of
 from pilotage.ingest.layout_lookup import layout_of
@@ -339,6 +340,7 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
                     files = sorted({d["parsed"] for d in to_load})
                     days = [date.fromisoformat(d["day"]) for d in to_load]
                     summary["rows"] += loader.replace_days(con, ent, files, days)
+                    checkpoint(settings, "load")
                     loader.replace_accounts(
                         con, ent.key, days, sorted({d["rejected_file"] for d in to_load if d.get("rejected_file")}),
                         {date.fromisoformat(d["day"]): d.get("dropped") or {} for d in to_load})

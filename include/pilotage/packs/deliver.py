@@ -70,23 +70,25 @@ class PackRequest:
     audience: str = "committee"
 
 
+class NothingPublished(LookupError):
+    """No published copy of the marts yet (published after the first successful dbt build)."""
+
+
 @contextlib.contextmanager
 def reader(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the published copy of the marts (a running pipeline does not
-    block it); before the first publication, to the working warehouse, waiting for its writer."""
-    from pilotage.publish import reader_path
-    from pilotage.warehouse import connect, writer_lock
+    """A read-only connection to the published copy of the marts, the only file packs read: a
+    running pipeline neither blocks it nor is blocked by it, and it holds whole builds only.
+    Raises :class:`NothingPublished` before the first publication."""
+    from pilotage.warehouse import connect
 
-    path, fallback = reader_path(settings)
-    with contextlib.ExitStack() as stack:
-        if fallback:
-            log.warning("%s", fallback)
-            stack.enter_context(writer_lock(settings.warehouse_path, settings.lock_timeout_seconds))
-        con = connect(path, read_only=True)
-        try:
-            yield con
-        finally:
-            con.close()
+    if not settings.published_path.exists():
+        raise NothingPublished(f"no published copy of the marts at {settings.published_path} yet: it is "
+                               "written by the first run whose dbt build succeeds (`pilotage run`)")
+    con = connect(settings.published_path, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def read_packs(settings: Settings, requests: list[PackRequest],
@@ -121,7 +123,11 @@ def due_requests(settings: Settings, committees: tuple[str, ...], out: Path, *,
                  audiences: tuple[str, ...] = ("committee",), force: bool = False) -> list[PackRequest]:
     """Packs to write now: for each committee, its latest period complete in the warehouse (or
     ``period``), for each provider and audience, unless that pack's folder already exists (the
-    pack handed to a committee is not silently replaced; ``force`` rewrites it)."""
+    pack handed to a committee is not silently replaced; ``force`` rewrites it). None before the
+    first publication."""
+    if not settings.published_path.exists():
+        log.warning("no published copy of the marts at %s yet: no pack due", settings.published_path)
+        return []
     through, known = warehouse_facts(settings)
     if through is None:
         return []

@@ -1,5 +1,7 @@
-"""The cover's data freshness, read from ``mart_pipeline_load_status`` (feed × business day):
-what was loaded, missing or quarantined in the period, the complete days, the as-of day."""
+"""The cover's data freshness, read from ``mart_pipeline_load_status`` (feed × business day) of
+the published marts, never from raw: what was loaded, missing, quarantined or held back as
+suspect in the period, the delivery gates' warnings (volume, time-zone offsets) on loaded days,
+the complete days, the as-of day."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from pilotage.packs.warehouse import Warehouse
 
 LOAD_STATUS_MART = "marts.mart_pipeline_load_status"
 IN_PERIOD = "business_date between ?::date and ?::date"
+# a loaded day whose message carries a delivery gate's warning (pilotage.ingest.gates)
+GATE_WARNING = "regexp_matches(coalesce(message, ''), '(^|; )(volume|offsets): ')"
 
 
 def load_lines(wh: Warehouse, period: Period) -> list[tuple]:
@@ -24,8 +28,8 @@ def load_lines(wh: Warehouse, period: Period) -> list[tuple]:
 
 
 def feed_rows(wh: Warehouse, period: Period) -> list[tuple]:
-    """Per feed the pipeline knows: (feed, source system, days loaded, missing, quarantined, not
-    processed, first and last day loaded) within the period."""
+    """Per feed the pipeline knows: (feed, source system, days loaded, missing, quarantined,
+    suspect, not processed, first and last day loaded) within the period."""
     if not wh.exists(LOAD_STATUS_MART):
         return []
     return wh.query(
@@ -35,6 +39,7 @@ def feed_rows(wh: Warehouse, period: Period) -> list[tuple]:
                    count(case when load_status = 'loaded' then 1 end),
                    count(case when load_status = 'missing' then 1 end),
                    count(case when load_status = 'quarantined' then 1 end),
+                   count(case when load_status = 'suspect' then 1 end),
                    ? - count(lines.business_date),
                    min(case when load_status = 'loaded' then lines.business_date end),
                    max(case when load_status = 'loaded' then lines.business_date end)
@@ -44,13 +49,15 @@ def feed_rows(wh: Warehouse, period: Period) -> list[tuple]:
 
 
 def issue_rows(wh: Warehouse, period: Period) -> list[tuple]:
-    """Every missing or quarantined feed-day of the period: (day, feed, status, file, reason)."""
+    """Every missing, quarantined or suspect feed-day of the period, and every loaded one with a
+    delivery gate's warning (status ``loaded_with_warning``): (day, feed, status, file, reason)."""
     if not wh.exists(LOAD_STATUS_MART):
         return []
     return wh.query(
-        f"select business_date, feed_id, load_status, source_file, message from {LOAD_STATUS_MART} "
-        f"where {IN_PERIOD} and load_status <> 'loaded' order by business_date, feed_id",
-        [period.first, period.last])
+        "select business_date, feed_id, case when load_status = 'loaded' then 'loaded_with_warning' "
+        f"else load_status end, source_file, message from {LOAD_STATUS_MART} "
+        f"where {IN_PERIOD} and (load_status <> 'loaded' or {GATE_WARNING}) "
+        "order by business_date, feed_id", [period.first, period.last])
 
 
 def complete_days(wh: Warehouse, period: Period) -> int:

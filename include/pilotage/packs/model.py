@@ -74,8 +74,8 @@ class Cover:
     days_included: int                      # days with every source entity loaded
     definitions: list[tuple[str, str]]      # (definition key, value), e.g. service_level_variant
     fingerprint: str                        # sha256 over the loaded files' hashes of the period
-    freshness: Table                        # per source entity: days loaded / missing / quarantined
-    issues: Table                           # every missing or quarantined day, with the reason
+    freshness: Table                        # per entity: days loaded/missing/quarantined/suspect
+    issues: Table                           # missing/quarantined/suspect days, gate warnings
     sources: list[str] = field(default_factory=list)
 
 

@@ -1,6 +1,6 @@
 """Excel renderer: a workbook with a fixed sheet structure per committee.
 
-Sheets: the cover (freshness, definitions, missing or quarantined days), the charts (native
+Sheets: the cover (freshness, definitions, missing, quarantined, suspect or flagged days), the charts (native
 Excel charts drawn from the data sheets), then one formatted Excel table per pack table, with
 RAG colouring by conditional format. Numbers are written as numbers (formatted, not rounded);
 text goes through :func:`sanitize.neutralize` and ``write_string`` so nothing becomes a formula.
