@@ -74,7 +74,7 @@ def check_file(layout: Layout, path: Path, day: date, settings: Settings, show: 
 
     canonical = rows[[c for c in rows.columns if not c.startswith("_raw__")]]
     verdict = validate(layout.entity.key, [delivered], [0], canonical, settings.expectations_dir,
-                       settings.dbt_project_dir / "seeds", layout=layout,
+                       settings.center_dir, layout=layout,
                        rules=read_rules(settings.rules_file))[0]
     source = f"rules file {settings.rules_file}" if settings.rules_file else "the suite's default severities"
     print(f"\nValidation ({source}):", file=out)
@@ -93,7 +93,7 @@ def check_file(layout: Layout, path: Path, day: date, settings: Settings, show: 
 
         kept_rows = canonical[~canonical["_row_number"].isin(list(verdict.rejected))]
         order_by = layout.versions.order_by if layout.versions else None
-        kpis = contact_kpis(kept_rows, settings.dbt_project_dir / "seeds", order_by)
+        kpis = contact_kpis(kept_rows, settings.center_dir, order_by)
         print(f"\nKPIs of this file: {format_kpis(kpis)}", file=out)
         print(f"  ({DEFINITIONS})", file=out)
     return 0 if verdict.accepted and not len(bad) and not verdict.rejected else 1

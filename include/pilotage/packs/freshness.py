@@ -1,5 +1,6 @@
 """The cover's data freshness, read from ``mart_pipeline_load_status`` (feed × business day):
-what was loaded, missing or quarantined in the period, the complete days, the as-of day."""
+what was loaded, missing, quarantined or not delivered in the period, the complete days, the
+as-of day; and the KPIs this center cannot publish (``dim_kpi.unavailable_reason``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pilotage.packs.periods import Period
 from pilotage.packs.warehouse import Warehouse
 
 LOAD_STATUS_MART = "marts.mart_pipeline_load_status"
+KPI_DIM = "marts.dim_kpi"
 IN_PERIOD = "business_date between ?::date and ?::date"
 
 
@@ -25,7 +27,7 @@ def load_lines(wh: Warehouse, period: Period) -> list[tuple]:
 
 def feed_rows(wh: Warehouse, period: Period) -> list[tuple]:
     """Per feed the pipeline knows: (feed, source system, days loaded, missing, quarantined, not
-    processed, first and last day loaded) within the period."""
+    processed, first and last day loaded, not delivered by the center) within the period."""
     if not wh.exists(LOAD_STATUS_MART):
         return []
     return wh.query(
@@ -37,20 +39,30 @@ def feed_rows(wh: Warehouse, period: Period) -> list[tuple]:
                    count(case when load_status = 'quarantined' then 1 end),
                    ? - count(lines.business_date),
                    min(case when load_status = 'loaded' then lines.business_date end),
-                   max(case when load_status = 'loaded' then lines.business_date end)
+                   max(case when load_status = 'loaded' then lines.business_date end),
+                   count(case when load_status = 'not_delivered' then 1 end)
             from feeds left join lines on lines.feed_id = feeds.feed_id
             group by feeds.feed_id, feeds.source_system order by feeds.feed_id""",
         [period.first, period.last, len(period.days)])
 
 
 def issue_rows(wh: Warehouse, period: Period) -> list[tuple]:
-    """Every missing or quarantined feed-day of the period: (day, feed, status, file, reason)."""
-    if not wh.exists(LOAD_STATUS_MART):
-        return []
-    return wh.query(
-        f"select business_date, feed_id, load_status, source_file, message from {LOAD_STATUS_MART} "
-        f"where {IN_PERIOD} and load_status <> 'loaded' order by business_date, feed_id",
-        [period.first, period.last])
+    """Every missing or quarantined feed-day of the period: (day, feed, status, file, reason);
+    then every KPI the center cannot publish (no day, kpi_id, ``not_available``, no file, the
+    reason), e.g. no pricing or a feed the center does not deliver. A feed that is not delivered
+    is counted in the freshness table, not listed day by day."""
+    rows = []
+    if wh.exists(LOAD_STATUS_MART):
+        rows = wh.query(
+            f"select business_date, feed_id, load_status, source_file, message from {LOAD_STATUS_MART} "
+            f"where {IN_PERIOD} and load_status not in ('loaded', 'not_delivered') "
+            "order by business_date, feed_id", [period.first, period.last])
+    if wh.exists(KPI_DIM) and "unavailable_reason" in wh.columns(KPI_DIM):
+        rows += wh.query(
+            f"select null, kpi_id, 'not_available', null, unavailable_reason from {KPI_DIM} "
+            "where not is_available and unavailable_reason not like 'not available yet:%' "
+            "order by kpi_id", [])
+    return rows
 
 
 def complete_days(wh: Warehouse, period: Period) -> int:
@@ -62,10 +74,11 @@ def complete_days(wh: Warehouse, period: Period) -> int:
 
 
 def sources(wh: Warehouse) -> list[str]:
-    """Source systems of the known feeds, sorted."""
+    """Source systems of the known feeds (not those the center does not deliver), sorted."""
     if not wh.exists(LOAD_STATUS_MART):
         return []
-    return [s for (s,) in wh.query(f"select distinct source_system from {LOAD_STATUS_MART} order by 1", [])]
+    return [s for (s,) in wh.query(f"select distinct source_system from {LOAD_STATUS_MART} "
+                                   "where load_status <> 'not_delivered' order by 1", [])]
 
 
 def last_processed_day(wh: Warehouse, period: Period | None = None) -> date | None:
