@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 from pilotage import cli
-from pilotage.center import (OPTIONAL_SEEDS, REQUIRED_SEEDS, SAMPLE_CENTER, CenterError, dbt_vars,
-                             read_center, stage_seeds, write_starter)
+from pilotage.center import (
+    OPTIONAL_SEEDS,
+    REQUIRED_SEEDS,
+    SAMPLE_CENTER,
+    CenterError,
+    dbt_vars,
+    read_center,
+    stage_seeds,
+    write_starter,
+)
 from pilotage.settings import PROJECT_ROOT, Settings
 
 

@@ -115,7 +115,8 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
     """Decide for every entity/day: ``load``, ``skip`` (same file already loaded), ``quarantine``,
     ``suspect`` (shrinks a loaded day; ``accept``: ``"<entity>:<day>"`` confirmed by the operator
     for this run), ``missing``, ``not_delivered`` (the center does not deliver the entity) or
-    ``refused`` (a link or a path leaving the landing folder, never read). Bad files are copied to the quarantine folder with the reason."""
+    ``refused`` (a link or a path leaving the landing folder, never read). Bad files are copied
+    to the quarantine folder with the reason."""
     accept_conf = gates.parse_accept(accept)
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         con = connect(settings.warehouse_path)
