@@ -93,9 +93,12 @@ def read_center(folder: Path) -> Center:
 
 def center_zone_of(folder: Path) -> str | None:
     """The ``time_zone`` of ``folder``'s ``center.yml`` (None when unset or unreadable: the
-    caller falls back to its default; errors surface when the center is read in full)."""
+    caller falls back to its default; errors surface when the center is read in full). Reads
+    that key only: DAG files call it at parse time, where the pipeline must not be imported."""
     try:
-        return read_center(folder).time_zone
+        doc = yaml.safe_load((folder / CENTER_FILE).read_text(encoding="utf-8"))
+        zone = doc.get("time_zone") if isinstance(doc, dict) else None
+        return _zone(zone, CENTER_FILE) if zone else None
     except (CenterError, OSError, yaml.YAMLError):
         return None
 
