@@ -103,10 +103,14 @@ final as (
         cast(priced.period_start as date) as period_start,
         cast(priced.handled_contacts as {{ dbt.type_bigint() }}) as handled_contacts,
         cast(priced.unpriced_handled_contacts as {{ dbt.type_bigint() }}) as unpriced_handled_contacts,
-        cast(case when priced.unpriced_handled_contacts = 0 then coalesce(priced.variable_amount_eur, 0) end
-            as {{ dbt.type_float() }}) as variable_amount_eur,
-        cast(case when priced.unpriced_handled_contacts = 0 then coalesce(fees.monthly_fee_eur, 0) end
-            as {{ dbt.type_float() }}) as monthly_fee_eur,
+        cast(
+            case when priced.unpriced_handled_contacts = 0 then coalesce(priced.variable_amount_eur, 0) end
+            as {{ dbt.type_float() }}
+        ) as variable_amount_eur,
+        cast(
+            case when priced.unpriced_handled_contacts = 0 then coalesce(fees.monthly_fee_eur, 0) end
+            as {{ dbt.type_float() }}
+        ) as monthly_fee_eur,
         cast(case
             when priced.unpriced_handled_contacts = 0
                 then coalesce(priced.variable_amount_eur, 0) + coalesce(fees.monthly_fee_eur, 0)
@@ -114,8 +118,8 @@ final as (
         cast(case
             when priced.unpriced_handled_contacts > 0
                 then 'not available: no pricing for '
-                || cast(priced.unpriced_handled_contacts as {{ dbt.type_string() }})
-                || ' handled contacts (no contract_pricing row valid on the month''s first day)'
+                    || cast(priced.unpriced_handled_contacts as {{ dbt.type_string() }})
+                    || ' handled contacts (no contract_pricing row valid on the month''s first day)'
         end as {{ dbt.type_string() }}) as unavailable_reason
 
     from priced

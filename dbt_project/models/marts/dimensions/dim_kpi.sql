@@ -17,6 +17,7 @@
     'fte_required': ['wfm__forecasts'],
     'attrition': ['wfm__roster'], 'headcount': ['wfm__roster'],
 } -%}
+{%- set priced_kpis = ['invoice_amount', 'bonus_malus_amount', 'cost_per_contact', 'cost_per_outbound_call'] -%}
 {%- set needs_by_source = {
     'acd': ['acd__contacts', 'acd__queue_intervals'],
     'crm': ['crm__cases', 'crm__surveys'],
@@ -59,8 +60,11 @@ flagged as (
                 then 'not available: no {{ source | upper }} feed delivered by this center (center.yml delivers)'
             {%- endfor %}
             {%- endif %}
-            when catalogue.kpi_id in ('invoice_amount', 'bonus_malus_amount', 'cost_per_contact', 'cost_per_outbound_call')
-                and contract_rows.pricing_rows = 0
+            when contract_rows.pricing_rows = 0 and catalogue.kpi_id in (
+                    {%- for kpi_id in priced_kpis %}
+                        '{{ kpi_id }}'{{ ',' if not loop.last }}
+                    {%- endfor %}
+                )
                 then 'not available: no pricing (contract_pricing.csv of the center folder has no rows)'
             when catalogue.kpi_id in ('bonus_malus_pct', 'bonus_malus_amount') and contract_rows.bonus_malus_rows = 0
                 then 'not available: no bonus/malus grid (contract_bonus_malus.csv of the center folder has no rows)'
