@@ -30,6 +30,7 @@ COPY include/ include/
 COPY dags/ dags/
 COPY plugins/ plugins/
 COPY dbt_project/ dbt_project/
+COPY center/ center/
 COPY expectations/ expectations/
 COPY deploy/ deploy/
 COPY scripts/ scripts/

@@ -21,7 +21,7 @@ FIRST, LAST = date(2026, 3, 27), date(2026, 3, 30)  # Fri..Mon, across the sprin
 
 def _expected_from_files(landing: Path, by: str = "provider_id") -> dict[tuple[str, str], dict[str, float]]:
     """Per (provider or queue, day): contact components straight from the CTR JSON lines."""
-    with open(PROJECT_ROOT / "dbt_project" / "seeds" / "queues.csv", newline="") as handle:
+    with open(PROJECT_ROOT / "center" / "queues.csv", newline="") as handle:
         queues = {row["queue_name"]: row for row in csv.DictReader(handle)}
     out: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for path in sorted((landing / "acd").glob("contacts_*.jsonl")):

@@ -70,6 +70,19 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from pilotage.center import CenterError, write_starter
+
+    try:
+        written = write_starter(args.folder.expanduser().resolve())
+    except CenterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files into {written[0].parent}: edit center.yml and the CSVs, "
+          f"then: export PILOTAGE_CENTER_DIR={written[0].parent}")
+    return 0
+
+
 def cmd_kpis(args: argparse.Namespace, settings: Settings) -> int:
     from pilotage.reporting import format_table, last_complete_week, published_provider_kpis
 
@@ -324,6 +337,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--from", dest="date_from", type=_date, required=True, help="first day")
     run.add_argument("--to", dest="date_to", type=_date, help="last day, inclusive (default: --from)")
     run.set_defaults(func=cmd_run)
+
+    init = sub.add_parser("init", help="write a commented center configuration (time zone, "
+                          "sites, queues, providers, pricing...) into a new folder")
+    init.add_argument("folder", type=Path, help="the folder to create (PILOTAGE_CENTER_DIR)")
+    init.set_defaults(func=cmd_init)
 
     kpis = sub.add_parser("kpis", help="print KPIs per provider for a period")
     kpis.add_argument("--from", dest="date_from", type=_date, help="first day (default: last week)")

@@ -87,7 +87,7 @@ def _print_load_log(args: argparse.Namespace, settings: Settings) -> int:
             "from raw._load_log group by all order by all").fetchall()
         problems = con.execute(
             "select business_date, entity, status, message, source_file from raw._load_log "
-            "where status <> 'loaded' order by business_date desc, entity limit ?",
+            "where status not in ('loaded', 'not_delivered') order by business_date desc, entity limit ?",
             [args.limit]).fetchall()
         rejected = con.execute(
             "select business_date, entity, rules, count(*) from raw._rejected_rows "
@@ -97,6 +97,12 @@ def _print_load_log(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         con.close()
     _print_lines(rows, problems, settings)
+    center = settings.center()
+    absent = [e for e in _known(rows) if not center.is_delivered(e)]
+    if absent:
+        print(f"\nNot delivered by this center ({settings.center_dir / 'center.yml'}, delivers: "
+              f"{', '.join(center.delivered())}): {', '.join(absent)}; the KPIs needing them are "
+              f"flagged in marts.dim_kpi (unavailable_reason)")
     if rejected:
         print("\nRows rejected by a reject_rows rule (raw._rejected_rows), most recent days:")
         for day, entity_key, rules, n in rejected:
@@ -108,6 +114,13 @@ def _print_load_log(args: argparse.Namespace, settings: Settings) -> int:
     if docs.exists():
         print(f"\nValidation results (Data Docs): {docs}")
     return 0
+
+
+def _known(rows: list[tuple]) -> list[str]:
+    """Every entity the pipeline knows, and any other the load log names, sorted."""
+    from pilotage.center import all_entities
+
+    return sorted(set(all_entities()) | {r[0] for r in rows})
 
 
 def _print_gates(settings: Settings, limit: int) -> None:

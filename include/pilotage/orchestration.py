@@ -42,7 +42,7 @@ def summarize_window(settings: Settings, window: Window) -> dict[str, int]:
         problems = con.execute(
             """select entity, business_date, status, message from raw._load_log
                where business_date >= ?::date and business_date < ?::date
-                 and status <> 'loaded' order by business_date, entity""",
+                 and status not in ('loaded', 'not_delivered') order by business_date, entity""",
             [window.start, window.end],
         ).fetchall()
     finally:

@@ -17,9 +17,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from pilotage.center import SAMPLE_CENTER, Center, center_zone_of, read_center
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TIME_ZONE = "Europe/Paris"  # the contact center's wall clock: business days are local days
 TIME_ZONE_ENV = "PILOTAGE_TIME_ZONE"
+CENTER_DIR_ENV = "PILOTAGE_CENTER_DIR"  # the center's configuration folder (default: the sample)
 WRITER_POOL = "duckdb_writer"  # Airflow pool, 1 slot: one writer per DuckDB file
 LAYOUTS_ENV = "PILOTAGE_LAYOUTS"
 DROP_CONNECTION = "pilotage_drop"  # Airflow Connection holding the file drop's credentials
@@ -55,15 +58,25 @@ GATE_KEYS = (
     "PILOTAGE_VOLUME_LOW",
     "PILOTAGE_VOLUME_MIN_ROWS",
 )
-# Settings an Airflow Variable may override. Not the time zone: the DAGs' schedules use it at
-# parse time, where reading Variables is banned, so it comes from the environment only.
+# Settings an Airflow Variable may override. Not the time zone nor the center folder (which holds
+# it): the DAGs' schedules use it at parse time, where reading Variables is banned, so they come
+# from the environment only.
 VARIABLES = tuple(key.lower() for key in (*PATH_KEYS, LAYOUTS_ENV, *DROP_KEYS, *GATE_KEYS))
 
 
-def center_time_zone(env: Mapping[str, str] | None = None) -> str:
-    """The center's IANA time zone: ``PILOTAGE_TIME_ZONE``, default ``Europe/Paris``."""
+def center_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The center's configuration folder: ``PILOTAGE_CENTER_DIR``, default the sample center."""
     env = os.environ if env is None else env
-    return (env.get(TIME_ZONE_ENV) or "").strip() or DEFAULT_TIME_ZONE
+    value = (env.get(CENTER_DIR_ENV) or "").strip()
+    return Path(value).expanduser().resolve() if value else SAMPLE_CENTER
+
+
+def center_time_zone(env: Mapping[str, str] | None = None) -> str:
+    """The center's IANA time zone: ``PILOTAGE_TIME_ZONE``, else ``time_zone`` of the center
+    folder's ``center.yml``, else ``Europe/Paris``."""
+    env = os.environ if env is None else env
+    return ((env.get(TIME_ZONE_ENV) or "").strip() or center_zone_of(center_dir(env))
+            or DEFAULT_TIME_ZONE)
 
 
 def _merged(env: Mapping[str, str], overrides: Mapping[str, str | None]) -> dict[str, str]:
@@ -130,6 +143,8 @@ class Settings:
     layouts: str = ""  # PILOTAGE_LAYOUTS: entity -> vendor layout, JSON or key=name,key=name
     drop: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # PILOTAGE_DROP_*
     time_zone: str = DEFAULT_TIME_ZONE
+    # PILOTAGE_CENTER_DIR: center.yml and the center's CSVs (providers, queues, pricing...)
+    center_dir: Path = SAMPLE_CENTER
     # PILOTAGE_HASH_KEY: secret of the keyed customer hash (see pilotage.hash_key); kept out of repr
     hash_key: str | None = field(default=None, repr=False)
     # PILOTAGE_LOCK_TIMEOUT_SECONDS: how long a writer waits for the warehouse lock
@@ -175,6 +190,7 @@ class Settings:
             layouts=values.get(LAYOUTS_ENV, "").strip(),
             drop=MappingProxyType({key: values[key] for key in DROP_KEYS if key in values}),
             time_zone=center_time_zone(values),
+            center_dir=center_dir(values),
             hash_key=values.get("PILOTAGE_HASH_KEY") or None,
             lock_timeout_seconds=float(values.get("PILOTAGE_LOCK_TIMEOUT_SECONDS") or 600.0),
             gates=Gates.from_values(values),
@@ -186,6 +202,10 @@ class Settings:
         """The same settings plus these Connections' fields (conn id -> fields)."""
         merged = {**self.connections, **{k: MappingProxyType(dict(v)) for k, v in connections.items()}}
         return replace(self, connections=MappingProxyType(merged))
+
+    def center(self) -> Center:
+        """The center folder's ``center.yml`` (time zones, delivered entities), read now."""
+        return read_center(self.center_dir)
 
     @classmethod
     def from_env(cls) -> Settings:

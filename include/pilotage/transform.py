@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from pilotage import hash_key
+from pilotage.center import dbt_vars, stage_seeds
 from pilotage.faults import checkpoint
 from pilotage.progress import Progress
 from pilotage.publish import publish
@@ -45,22 +46,28 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
               late_days: int = LATE_ARRIVAL_DAYS, publish_marts: bool = True) -> None:
     """``dbt build``; with a window, vars ``date_from``/``date_to`` (inclusive) so incremental marts
     rebuild only those business days (``date_from`` moved back by ``late_days`` for late survey
-    answers and evaluations); without, every day. ``local_time_zone`` is the center's zone.
+    answers and evaluations); without, every day. The center folder gives the seeds (staged
+    under ``<data>/dbt/center_seeds``) and the vars local_time_zone, site_time_zones and
+    delivered_entities.
     Output is streamed to the log. Holds the warehouse writer lock. When dbt exits 0 (models
     built, tests passed) the marts are published (:func:`pilotage.publish.publish`); otherwise
     :class:`DbtError` names the failing nodes and the last published copy stays untouched.
     ``publish_marts=False`` leaves publication to the caller (the DAG publishes once every dbt
     group is green, :mod:`pilotage.dbt_groups`)."""
-    variables: dict[str, str] = {}
+    variables: dict[str, object] = {}
     if window is not None:
         variables = {"date_from": (window.first - timedelta(days=late_days)).isoformat(),
                      "date_to": window.last.isoformat()}
-    variables["local_time_zone"] = settings.time_zone
+    center = settings.center()
+    variables.update(dbt_vars(center, settings.time_zone))
+    # the center's CSVs as seeds, staged outside the project (a missing optional one empty)
+    seeds = settings.data_dir / "dbt" / "center_seeds"
     project = settings.dbt_project_dir
     cmd = [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),
            "--vars", json.dumps(variables), *(extra_args or [])]
     key, _where = hash_key.resolve(settings)
     env = subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path),
+                          "PILOTAGE_DBT_CENTER_SEEDS": str(seeds),
                           # the customer hash key: read by the dbt-duckdb plugin, scrubbed from dbt's logs
                           hash_key.DBT_ENV_VAR: key}, defaults={
         "DBT_TARGET_PATH": str(settings.data_dir / "dbt" / "target"),
@@ -76,6 +83,7 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds) as lock_fd:
         # dbt holds the lock too: if this process is killed, the next writer waits for the
         # orphaned dbt to exit instead of failing on DuckDB's file lock
+        stage_seeds(center, seeds)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env=env, cwd=project, pass_fds=(lock_fd,))
         assert proc.stdout is not None

@@ -1,7 +1,7 @@
 """The contact center the generator models: one place for every business constant.
 
 Two outsourced providers, three sites, five queues (the ``QUEUES`` table is mirrored by the dbt
-seed ``dbt_project/seeds/queues.csv``: keep names, channels, providers, sites and thresholds
+sample center ``center/queues.csv``: keep names, channels, providers, sites and thresholds
 identical), opening hours, volume profiles, staffing rules, the QA form and the evaluators.
 Everything else in the generator reads its parameters from here.
 """

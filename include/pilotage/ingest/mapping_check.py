@@ -59,6 +59,7 @@ def check_file(layout: Layout, path: Path, day: date, settings: Settings, show: 
         days = local_days(rows[layout.split_by], layout.entity.columns[layout.split_by], settings.time_zone)
         per_day = ", ".join(f"{d} ({n})" for d, n in days.value_counts(dropna=False).sort_index().items())
         print(f"  rows per business day ({layout.split_by}, {settings.time_zone}): {per_day}", file=out)
+        rows = rows.assign(_business_date=days)  # each row on its own day, as the pipeline splits it
     if len(rows) and show > 0:
         with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40):
             print(f"\nFirst {min(show, len(rows))} mapped row(s):", file=out)
@@ -74,7 +75,7 @@ def check_file(layout: Layout, path: Path, day: date, settings: Settings, show: 
 
     canonical = rows[[c for c in rows.columns if not c.startswith("_raw__")]]
     verdict = validate(layout.entity.key, [delivered], [0], canonical, settings.expectations_dir,
-                       settings.dbt_project_dir / "seeds", layout=layout,
+                       settings.center_dir, settings.time_zone, layout=layout,
                        rules=read_rules(settings.rules_file))[0]
     source = f"rules file {settings.rules_file}" if settings.rules_file else "the suite's default severities"
     print(f"\nValidation ({source}):", file=out)
@@ -93,7 +94,7 @@ def check_file(layout: Layout, path: Path, day: date, settings: Settings, show: 
 
         kept_rows = canonical[~canonical["_row_number"].isin(list(verdict.rejected))]
         order_by = layout.versions.order_by if layout.versions else None
-        kpis = contact_kpis(kept_rows, settings.dbt_project_dir / "seeds", order_by)
+        kpis = contact_kpis(kept_rows, settings.center_dir, order_by)
         print(f"\nKPIs of this file: {format_kpis(kpis)}", file=out)
         print(f"  ({DEFINITIONS})", file=out)
     return 0 if verdict.accepted and not len(bad) and not verdict.rejected else 1

@@ -61,14 +61,21 @@ def _empty_rows(entity_key: str):
 def land(source: str, window: Window, settings: Settings,
          sleep: Callable[[float], None] = time.sleep) -> list[dict[str, Any]]:
     """Archive each entity's complete delivered file for every day of the window; note missing
-    days and files still being written (left for a later run)."""
+    days and files still being written (left for a later run). An entity the center does not
+    deliver (``center.yml``) is noted ``not_delivered``, never looked for."""
     manifest = []
-    layouts = {e.key: layout_of(e.key, settings) for e in entities_of(source)}
-    names = sorted({landing.delivery_path(settings.landing_dir, e, d, layouts[e.key].file).name
-                    for e in entities_of(source) for d in window.days()})
-    unfinished = landing.unfinished(settings.landing_dir / source, names, settings.gates, sleep)
-    progress = Progress(f"{source} land", len(entities_of(source)) * len(window.days()), "files")
+    center = settings.center()
+    delivered = [e for e in entities_of(source) if center.is_delivered(e.key)]
     for ent in entities_of(source):
+        if ent not in delivered:
+            manifest += [{"entity": ent.key, "day": d.isoformat(), "name": None,
+                          "status": "not_delivered"} for d in window.days()]
+    layouts = {e.key: layout_of(e.key, settings) for e in delivered}
+    names = sorted({landing.delivery_path(settings.landing_dir, e, d, layouts[e.key].file).name
+                    for e in delivered for d in window.days()})
+    unfinished = landing.unfinished(settings.landing_dir / source, names, settings.gates, sleep)
+    progress = Progress(f"{source} land", len(delivered) * len(window.days()), "files")
+    for ent in delivered:
         layout = layouts[ent.key]
         for day in window.days():
             path = landing.delivery_path(settings.landing_dir, ent, day, layout.file)
@@ -113,8 +120,9 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
              accept: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Decide for every entity/day: ``load``, ``skip`` (same file already loaded), ``quarantine``,
     ``suspect`` (shrinks a loaded day; ``accept``: ``"<entity>:<day>"`` confirmed by the operator
-    for this run), ``missing`` or ``refused`` (a link or a path leaving the landing folder, never
-    read). Bad files are copied to the quarantine folder with the reason."""
+    for this run), ``missing``, ``not_delivered`` (the center does not deliver the entity) or
+    ``refused`` (a link or a path leaving the landing folder, never read). Bad files are copied
+    to the quarantine folder with the reason."""
     accept_conf = gates.parse_accept(accept)
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         con = connect(settings.warehouse_path)
@@ -130,7 +138,7 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
     by_entity: dict[str, list[dict[str, Any]]] = {}
     for item in manifest:
         day = date.fromisoformat(item["day"])
-        if item["status"] in ("missing", "refused"):
+        if item["status"] in ("missing", "refused", "not_delivered"):
             decisions.append({**item, "action": item["status"]})
         elif loaded[item["entity"]].get(day) == item["sha256"]:
             decisions.append({**item, "action": "skip"})
@@ -230,7 +238,7 @@ def _validate_entity(source: str, entity_key: str, items: list[dict[str, Any]],
     deliveries = [Delivered(Path(i["file"]), date.fromisoformat(i["day"]), i["sha256"], i["name"])
                   for i in items]
     validator = WindowValidator(entity_key, deliveries, settings.expectations_dir,
-                                settings.dbt_project_dir / "seeds", settings.time_zone,
+                                settings.center_dir, settings.time_zone,
                                 layout=layout, rules=read_rules(settings.rules_file))
     unreadable: dict[int, str] = {}
     dropped: dict[int, dict[str, int]] = {}
@@ -325,7 +333,7 @@ def _cache_accepted(entity_key: str, items: list[dict[str, Any]], accepted: list
 def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> dict[str, int]:
     """Apply the decisions in the warehouse: one transaction per entity, a day replaces itself."""
     summary = {"loaded_days": 0, "rows": 0, "rejected": 0, "quarantined": 0, "suspect": 0,
-               "missing": 0, "refused": 0, "unchanged": 0}
+               "missing": 0, "not_delivered": 0, "refused": 0, "unchanged": 0}
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
         con = connect(settings.warehouse_path)
         try:
@@ -365,6 +373,12 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
                             loader.record(con, ent.key, day, status="missing",
                                           message=d.get("reason") or f"no {d['name']} in the landing folder")
                         summary["missing"] += 1
+                    elif d["action"] == "not_delivered":
+                        if day not in already:
+                            loader.record(con, ent.key, day, status="not_delivered",
+                                          message=f"{ent.key} is not delivered by this center "
+                                                  f"(center.yml delivers)")
+                        summary["not_delivered"] += 1
                     elif d["action"] == "refused":
                         # recorded as quarantined (what every reader of the log knows); nothing
                         # was read, so the quarantine folder holds only the reason

@@ -12,7 +12,7 @@ LOAD_LOG_DDL = """
 create table if not exists raw._load_log (
     entity varchar not null,          -- <source>__<entity>
     business_date date not null,
-    status varchar not null,          -- loaded | quarantined | suspect | missing
+    status varchar not null,          -- loaded | quarantined | suspect | missing | not_delivered
     source_file varchar,              -- latest delivered file for that day (null when missing)
     file_sha256 varchar,              -- its content hash
     loaded_sha256 varchar,            -- hash of the file whose rows are in raw now (kept when a

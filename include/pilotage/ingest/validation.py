@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pilotage.center import SAMPLE_CENTER
 from pilotage.ingest.layout_spec import Layout
 from pilotage.ingest.reader import Delivered
 from pilotage.ingest.rules import Rules, RuleSetting
@@ -73,7 +74,7 @@ def _gx():
 
 
 def _seed_values(reference: str, seeds_dir: Path) -> list[str]:
-    """Values of ``<seed>.<column>`` from the dbt seeds (the contract configuration)."""
+    """Values of ``<seed>.<column>`` from the center folder's CSVs (the center configuration)."""
     seed, _, column = reference.partition(".")
     with open(seeds_dir / f"{seed}.csv", newline="", encoding="utf-8") as handle:
         return sorted({row[column] for row in csv.DictReader(handle)})
@@ -137,10 +138,10 @@ def suite_document(expectations_dir: Path, entity_key: str, layout: Layout | Non
 def load_suite(expectations_dir: Path, entity_key: str, seeds_dir: Path | None = None,
                layout: Layout | None = None, rules: Rules | None = None):
     """The entity's suite; value sets may come from the dbt seeds (``{"$seed": "file.column"}``),
-    so a queue added to ``seeds/queues.csv`` is accepted without editing the suite."""
+    so a queue added to the center's ``queues.csv`` is accepted without editing the suite."""
     gx, _ = _gx()
     doc = suite_document(expectations_dir, entity_key, layout, rules)
-    seeds = seeds_dir or expectations_dir.parent / "dbt_project" / "seeds"
+    seeds = seeds_dir or SAMPLE_CENTER
     return gx.ExpectationSuite(**_resolve(doc, seeds))
 
 

@@ -114,7 +114,8 @@ def build_cover(wh: q.Warehouse, c: Committee, period: Period, provider_id: str)
     freshness = Table("freshness", [
         Column("entity"), Column("source"), Column("days_loaded", "int"), Column("days_missing", "int"),
         Column("days_quarantined", "int"), Column("days_suspect", "int"), Column("days_not_processed", "int"),
-        Column("first_day", "date"), Column("last_day", "date")], q.feed_rows(wh, period))
+        Column("first_day", "date"), Column("last_day", "date"), Column("days_not_delivered", "int")],
+        q.feed_rows(wh, period))
     issue_rows = q.issue_rows(wh, period)
     issues = Table("data_issues", [Column("business_date", "date"), Column("entity"), Column("status"),
                                    Column("source_file"), Column("message")], issue_rows,

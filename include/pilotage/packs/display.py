@@ -94,7 +94,8 @@ def text_of(value: Any, kind: str, lang: str, catalogue: dict | None = None) -> 
             return _number(value, 1, lang)
         return _number(value, 0 if float(value).is_integer() else 2, lang)
     if kind == "text" and str(value) in ("loaded", "missing", "quarantined", "suspect",
-                                               "loaded_with_warning", "not_processed", "ALL"):
+                                          "loaded_with_warning", "not_processed", "not_delivered",
+                                          "not_available", "ALL"):
         return label(str(value), lang)
     if kind == "text":
         return code_text(str(value), lang) or str(value)

@@ -2,7 +2,9 @@
     (answered) contacts of each channel x the price per handled contact valid on the month's
     first day (a channel-specific price wins over `*`, then the latest valid_from), plus the
     monthly fees valid on that day. Contacts of a channel without any price are counted in
-    unpriced_handled_contacts and not invoiced (a test keeps that at 0). -#}
+    unpriced_handled_contacts; a month with any of them has no invoice (amounts null,
+    unavailable_reason says why: no pricing), so the invoice KPIs are "not available" rather than
+    understated (a warning test reports such months). -#}
 
 with
 
@@ -101,10 +103,24 @@ final as (
         cast(priced.period_start as date) as period_start,
         cast(priced.handled_contacts as {{ dbt.type_bigint() }}) as handled_contacts,
         cast(priced.unpriced_handled_contacts as {{ dbt.type_bigint() }}) as unpriced_handled_contacts,
-        cast(coalesce(priced.variable_amount_eur, 0) as {{ dbt.type_float() }}) as variable_amount_eur,
-        cast(coalesce(fees.monthly_fee_eur, 0) as {{ dbt.type_float() }}) as monthly_fee_eur,
-        cast(coalesce(priced.variable_amount_eur, 0) + coalesce(fees.monthly_fee_eur, 0) as {{ dbt.type_float() }})
-            as invoice_amount_eur
+        cast(
+            case when priced.unpriced_handled_contacts = 0 then coalesce(priced.variable_amount_eur, 0) end
+            as {{ dbt.type_float() }}
+        ) as variable_amount_eur,
+        cast(
+            case when priced.unpriced_handled_contacts = 0 then coalesce(fees.monthly_fee_eur, 0) end
+            as {{ dbt.type_float() }}
+        ) as monthly_fee_eur,
+        cast(case
+            when priced.unpriced_handled_contacts = 0
+                then coalesce(priced.variable_amount_eur, 0) + coalesce(fees.monthly_fee_eur, 0)
+        end as {{ dbt.type_float() }}) as invoice_amount_eur,
+        cast(case
+            when priced.unpriced_handled_contacts > 0
+                then 'not available: no pricing for '
+                    || cast(priced.unpriced_handled_contacts as {{ dbt.type_string() }})
+                    || ' handled contacts (no contract_pricing row valid on the month''s first day)'
+        end as {{ dbt.type_string() }}) as unavailable_reason
 
     from priced
     left join fees

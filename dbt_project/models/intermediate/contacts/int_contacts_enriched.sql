@@ -123,7 +123,7 @@ final as (
         business_date,
         contact_date_local,
         {{ floor_to_interval('booked_at') }} as interval_start_at,
-        {{ floor_to_interval(utc_to_local('booked_at')) }} as interval_start_local,
+        {{ floor_to_interval(utc_to_local('booked_at', site_column='site_id')) }} as interval_start_local,
         initiated_at,
         enqueued_at,
         connected_to_agent_at,

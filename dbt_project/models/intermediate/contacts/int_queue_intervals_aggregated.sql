@@ -1,7 +1,8 @@
 {#- KPI components per queue x reporting interval (UTC start), over the whole history:
     contacts (booked in the interval of queue entry), the WFM forecast, scheduled OPEN time and
     logged-in (staffed) time. fct_queue_intervals adds the Erlang C estimates and keeps the
-    window's business dates. The business date of an interval is its local (Europe/Paris) date. -#}
+    window's business dates. The business date of an interval is its local date on the wall clock
+    of the queue's site (var site_time_zones, else the center's local_time_zone). -#}
 
 {%- set interval_seconds = interval_seconds() -%}
 
@@ -159,8 +160,8 @@ joined as (
         queues.short_abandon_seconds,
         queues.sl_target,
         spine.interval_start_at,
-        {{ utc_to_local('spine.interval_start_at') }} as interval_start_local,
-        cast({{ utc_to_local('spine.interval_start_at') }} as date) as business_date,
+        {{ utc_to_local('spine.interval_start_at', site_column='queues.site_id') }} as interval_start_local,
+        cast({{ utc_to_local('spine.interval_start_at', site_column='queues.site_id') }} as date) as business_date,
         {{ contact_component_totals('contact_totals') }},
         forecast_totals.forecast_contacts,
         forecast_totals.forecast_workload_seconds,

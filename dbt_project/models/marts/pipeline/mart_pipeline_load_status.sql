@@ -3,8 +3,9 @@
 {#- Data freshness of the committee packs' covers: one row per feed (source system x entity) and
     business day the pipeline processed, with the load status, the file and its hashes, the rows
     in raw and the reason. A day is complete when every feed the pipeline knows (any feed that
-    has a line on any day) has a loaded line on it; a feed with no line on a day counts as not
-    processed, so the day is not complete. -#}
+    has a line other than not_delivered on any day) has a loaded line on it; a feed with no line
+    on a day counts as not processed, so the day is not complete. A feed the center does not
+    deliver (center.yml) has not_delivered lines and does not count. -#}
 
 with
 
@@ -16,7 +17,8 @@ load_log as (
 
 feeds as (
 
-    select count(distinct feed_id) as feeds_known from load_log
+    select count(distinct case when load_status <> 'not_delivered' then feed_id end) as feeds_known
+    from load_log
 
 ),
 
