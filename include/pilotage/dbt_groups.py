@@ -47,8 +47,8 @@ class Group:
     def selector(self) -> str:
         """Its models or seeds only (their files: a folder's YAML also declares tests on models of
         other groups); tests come by indirect selection or by name."""
-        if self.name == "seeds":
-            return "path:seeds/*.csv"
+        if self.name == "seeds":  # the product's and the center's (staged outside the project)
+            return "resource_type:seed"
         return f"path:models/{self.name}/**/*.sql" if self.name == "staging" else f"path:models/{self.name}/*.sql"
 
 
@@ -56,7 +56,7 @@ def group_of(path: str) -> str | None:
     """The group of a project file (``models/marts/core/fct_x.sql`` -> ``marts/core``); staging is
     one group (its models are thin views); ``None`` outside models and seeds."""
     parts = Path(path).parts
-    if parts[:1] == ("seeds",):
+    if parts[:1] == ("seeds",) or path.endswith(".csv"):  # center seeds live outside the project
         return "seeds"
     if parts[:1] != ("models",) or len(parts) < 3:
         return None
