@@ -60,10 +60,19 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
         "DBT_LOG_PATH": str(settings.data_dir / "dbt" / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }, drop=(hash_key.ENV_VAR,))
+    if settings.warehouse_url:  # the server warehouse: target postgres, published by schema swap
+        from pilotage import server_publish
+
+        cmd += ["--target", server_publish.TARGET]
+        env.update(server_publish.dbt_env(settings.warehouse_url, key))
+        server_publish.prepare(settings.warehouse_url)
+        guard = server_publish.build_lock(settings.warehouse_url)
+    else:
+        guard = writer_lock(settings.warehouse_path, settings.lock_timeout_seconds)
     log.info("running: %s", " ".join(cmd))
     tail: list[str] = []
     failures: list[str] = []
-    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
+    with guard:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env=env, cwd=project)
         assert proc.stdout is not None
@@ -75,9 +84,13 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
                 failures.append(line)
         code = proc.wait()
         if code == 0:
-            publish(settings)
+            if settings.warehouse_url:
+                server_publish.publish(settings.warehouse_url)
+            else:
+                publish(settings)
     if code != 0:
-        kept = (f"the published copy {settings.published_path} is left as it was"
+        kept = ("the published schema marts is left as it was" if settings.warehouse_url
+                else f"the published copy {settings.published_path} is left as it was"
                 if settings.published_path.exists() else "nothing was published")
         log.error("dbt build failed (exit %d): %s", code, kept)
         failing = "".join(f"\n  {line.strip()}" for line in failures)
