@@ -141,7 +141,8 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
         write_pack,
     )
 
-    if not settings.published_path.exists() and not settings.warehouse_path.exists():
+    if (not settings.warehouse_url and not settings.published_path.exists()
+            and not settings.warehouse_path.exists()):
         raise SystemExit(f"error: no warehouse at {settings.published_path} nor {settings.warehouse_path}"
                          " (run `pilotage demo` or "
                          "`pilotage run` first, or set PILOTAGE_WAREHOUSE)")

@@ -77,6 +77,15 @@ def reader(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     from pilotage.publish import reader_path
     from pilotage.warehouse import connect, writer_lock
 
+    if settings.warehouse_url:  # the server warehouse: its published schema marts
+        from pilotage.backend import published_reader
+
+        server, _what, _ = published_reader(settings)
+        try:
+            yield server
+        finally:
+            server.close()
+        return
     path, fallback = reader_path(settings)
     with contextlib.ExitStack() as stack:
         if fallback:
