@@ -65,22 +65,38 @@ def connect(url: str, read_only: bool = False) -> Connection:
 
 
 def ensure_raw_schema(con: Connection) -> None:
-    """The raw schema of :mod:`pilotage.ingest.raw_schema` in Postgres types (idempotent; an
-    advisory lock keeps two loads from creating the same table at once)."""
+    """The raw schema of :mod:`pilotage.ingest.raw_schema` in Postgres types (idempotent). Only
+    what is missing is created or added: an ``alter table`` takes an exclusive lock that would
+    wait for every open load of that table, so a schema already in place takes no table lock.
+    An advisory lock keeps two loads from creating the same table at once."""
+    tables = {ent.table: {n: pg_type(t) for n, t in ent.all_columns.items()} for ent in ENTITIES}
+    existing: dict[str, set[str]] = {}
+    for table, column in con.execute(
+            "select table_schema || '.' || table_name, column_name from information_schema.columns "
+            "where table_schema = 'raw'").fetchall():
+        existing.setdefault(table, set()).add(column)
+    missing_columns = [(t, n, typ) for t, cols in tables.items() if t in existing
+                       for n, typ in cols.items() if n not in existing[t]]
+    missing_columns += [("raw._load_log", n, typ) for n, typ in LOAD_LOG_ACCOUNTS.items()
+                        if "raw._load_log" in existing and n not in existing["raw._load_log"]]
+    expected = set(tables) | {"raw._load_log", "raw._rejected_rows", "raw._dropped_by_rule", "raw._load_accept"}
+    if expected <= set(existing) and not missing_columns:
+        return
     con.execute("begin")
     try:
         con.execute("select pg_advisory_xact_lock(?)", [_DDL_LOCK])
         con.execute("create schema if not exists raw")
-        for ent in ENTITIES:
-            cols = ", ".join(f'"{name}" {pg_type(typ)}' for name, typ in ent.all_columns.items())
-            con.execute(f"create table if not exists {ent.table} ({cols})")
-            for name, typ in ent.all_columns.items():
-                con.execute(f'alter table {ent.table} add column if not exists "{name}" {pg_type(typ)}')
+        for table, cols in tables.items():
+            definition = ", ".join(f'"{name}" {typ}' for name, typ in cols.items())
+            con.execute(f"create table if not exists {table} ({definition})")
         con.execute(LOAD_LOG_DDL)
-        for name, typ in LOAD_LOG_ACCOUNTS.items():
-            con.execute(f"alter table raw._load_log add column if not exists {name} {typ}")
         for ddl in (REJECTED_ROWS_DDL, DROPPED_DDL, ACCEPT_DDL):
             con.execute(ddl)
+        for table, name, typ in missing_columns:
+            con.execute(f'alter table {table} add column if not exists "{name}" {typ}')
+        if "raw._load_log" not in existing:
+            for name, typ in LOAD_LOG_ACCOUNTS.items():
+                con.execute(f"alter table raw._load_log add column if not exists {name} {typ}")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
