@@ -23,6 +23,7 @@ from pilotage.ingest.raw_schema import DROPPED_DDL, LOAD_LOG_ACCOUNTS, LOAD_LOG_
 # DuckDB type names of the contracts that Postgres spells differently
 PG_TYPES = {"DOUBLE": "double precision", "HUGEINT": "numeric", "UBIGINT": "numeric"}
 _DDL_LOCK = 727_101  # advisory lock id: one process at a time creates the raw tables
+_ENTITY_LOCK = 7271  # advisory lock class: one replace-the-day at a time per entity
 _NULL = r"\N"  # the NULL marker of the CSV handed to COPY (an empty string stays an empty string)
 
 
@@ -127,7 +128,10 @@ def _copy_select(con: Connection, table: str, columns: Sequence[str], select: st
 
 def replace_days(con: Connection, ent: Entity, parquet_files: list[str], days: list[date]) -> int:
     """Delete the given business days of an entity and COPY the rows of ``parquet_files`` for
-    those days in their place (the caller holds the transaction); returns the rows inserted."""
+    those days in their place (the caller holds the transaction); returns the rows inserted.
+    A transaction-scoped advisory lock per entity makes two loads of the same entity take turns
+    (the second one's delete then sees the first one's rows); other entities do not wait."""
+    con.execute("select pg_advisory_xact_lock(?, hashtext(?))", [_ENTITY_LOCK, ent.key])
     con.execute(f"delete from {ent.table} where _business_date = any(?::date[])", [days])
     if not parquet_files:
         return 0
