@@ -54,7 +54,8 @@ def airflow_settings() -> Settings:
 
 def with_airflow_connections(settings: Settings) -> Settings:
     """``settings`` plus the Connections they need: ``pilotage_hash_key`` unless the key is in the
-    environment, ``pilotage_drop`` when a file drop is set (looked up only then)."""
+    environment, ``pilotage_warehouse`` (a server warehouse) unless ``PILOTAGE_WAREHOUSE`` names one,
+    ``pilotage_drop`` when a file drop is set (looked up only then)."""
     wanted = ["pilotage_hash_key"] if not settings.hash_key else []  # the customer hash key's secret
     if not settings.warehouse_dsn:
         wanted.append(WAREHOUSE_CONNECTION)  # a server warehouse, when that Connection exists
