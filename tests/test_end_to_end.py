@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -50,6 +50,9 @@ def _expected_from_files(landing: Path, by: str = "provider_id") -> dict[tuple[s
     return out
 
 
+STARTED_AFTER: list[datetime] = []  # wall clock just before the fixture's runs
+
+
 @pytest.fixture(scope="module")
 def pipeline_run(tmp_path_factory, airflow_db):
     import os
@@ -64,8 +67,10 @@ def pipeline_run(tmp_path_factory, airflow_db):
         generate(settings.landing_dir, FIRST, LAST, seed=7, contacts_per_day=400)
         airflow_local.ensure_metadata_db(settings)
         dag = airflow_local.load_dag(settings)
+        before = datetime.now(UTC)
         bulk = airflow_local.run_window(settings, FIRST, date(2026, 3, 29), dag=dag)  # 3 days, one run
         daily = airflow_local.run_window(settings, LAST, LAST, dag=dag)  # an ordinary daily run
+        STARTED_AFTER.append(before)
         yield settings, bulk, daily
     finally:
         os.environ.pop("PILOTAGE_DATA_DIR", None)
@@ -77,6 +82,19 @@ def test_runs_succeed_and_every_task_ran(pipeline_run):
         states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
         assert all(states[t].endswith("success") for t in states if not t.startswith("fail_if")), states
         assert states["fail_if_any_task_failed"].endswith("skipped")
+
+
+def test_runs_record_their_real_start(pipeline_run):
+    """The metadata DB holds when a run started, not its logical date (a 2-minute run of a past
+    day showed as lasting days in the UI)."""
+    from airflow.models.dagrun import DagRun
+
+    _, bulk, daily = pipeline_run
+    for run in (bulk, daily):
+        (stored,) = DagRun.find(dag_id=run.dag_id, run_id=run.run_id)
+        first_task = min(ti.start_date for ti in stored.get_task_instances() if ti.start_date)
+        assert STARTED_AFTER[0] <= stored.start_date <= first_task
+        assert stored.start_date <= stored.end_date
 
 
 def test_bulk_run_loaded_every_day_of_its_window(pipeline_run):

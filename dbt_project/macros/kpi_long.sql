@@ -55,7 +55,7 @@
         matched.tolerance,
         matched.priority,
         -- rounded to 1e-9: 0.07 - 0.05 reads 0.02, not 0.020000000000000004
-        round(history.actual - matched.target_value, 9) as gap,
+        {{ round_to('history.actual - matched.target_value', 9) }} as gap,
         catalogue.is_higher_better,
         {{ rag_status('history.actual', 'matched.target_value', 'matched.tolerance', 'catalogue.is_higher_better') }}
             as rag_status,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -75,6 +75,19 @@ def _quiet_airflow_logs() -> None:
     logging.getLogger("py.warnings").setLevel(logging.ERROR)
 
 
+def _record_real_start(run, started: datetime) -> None:
+    """``dag.test()`` stamps the run's start with its logical date (a run of a past day then
+    shows a duration of days in the UI): record when it really started."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import update
+
+    with create_session() as session:
+        session.execute(update(DagRun).where(DagRun.dag_id == run.dag_id, DagRun.run_id == run.run_id)
+                        .values(start_date=started))
+    run.start_date = started
+
+
 class NothingScheduled(RuntimeError):
     """A DAG run ended without running any task (e.g. its dates lie before the DAG's start)."""
 
@@ -93,7 +106,10 @@ def run_window(settings: Settings, first: date, last: date, *, dag=None) -> Any:
     else:
         logical = datetime.combine(last + timedelta(days=1), time(0, 1), tzinfo=tz)
         conf = {"date_from": first.isoformat(), "date_to": last.isoformat()}
+    started = datetime.now(UTC)
     run = dag.test(logical_date=logical, run_conf=conf)
+    if run is not None:
+        _record_real_start(run, started)
     ran = [ti for ti in run.get_task_instances() if ti.state is not None] if run else []
     if not ran:
         raise NothingScheduled(

@@ -158,7 +158,7 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
         write_pack,
     )
 
-    if not settings.published_path.exists():
+    if not settings.warehouse_url and not settings.published_path.exists():
         raise SystemExit(f"error: no published copy of the marts at {settings.published_path} (run "
                          "`pilotage demo` or `pilotage run` first, or set PILOTAGE_PUBLISHED)")
     through, providers = warehouse_facts(settings)

@@ -13,7 +13,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import Asset
 
-from pilotage.settings import DROP_CONNECTION, VARIABLES, WRITER_POOL, Settings, center_time_zone
+from pilotage.settings import DROP_CONNECTION, VARIABLES, WAREHOUSE_CONNECTION, WRITER_POOL, Settings, center_time_zone
 
 __all__ = ["DEFAULT_ARGS", "MARTS", "START_DATE", "TIME_ZONE", "WRITER_POOL", "airflow_connections",
            "airflow_settings", "with_airflow_connections"]
@@ -37,7 +37,8 @@ def airflow_connections(*conn_ids: str) -> dict[str, dict[str, Any]]:
         except AirflowNotFoundException:
             continue
         found[conn_id] = {"conn_type": conn.conn_type, "host": conn.host, "login": conn.login,
-                          "password": conn.password, "port": conn.port, "extra": conn.extra_dejson or {}}
+                          "password": conn.password, "port": conn.port,
+                          "schema": conn.schema, "extra": conn.extra_dejson or {}}
     return found
 
 
@@ -53,8 +54,11 @@ def airflow_settings() -> Settings:
 
 def with_airflow_connections(settings: Settings) -> Settings:
     """``settings`` plus the Connections they need: ``pilotage_hash_key`` unless the key is in the
-    environment, ``pilotage_drop`` when a file drop is set (looked up only then)."""
+    environment, ``pilotage_warehouse`` (a server warehouse) unless ``PILOTAGE_WAREHOUSE`` names one,
+    ``pilotage_drop`` when a file drop is set (looked up only then)."""
     wanted = ["pilotage_hash_key"] if not settings.hash_key else []  # the customer hash key's secret
+    if not settings.warehouse_dsn:
+        wanted.append(WAREHOUSE_CONNECTION)  # a server warehouse, when that Connection exists
     if settings.drop.get("PILOTAGE_DROP_URL"):
         wanted.append(DROP_CONNECTION)
     return settings.with_connections(airflow_connections(*wanted)) if wanted else settings

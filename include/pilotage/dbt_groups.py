@@ -199,10 +199,19 @@ def rebuild(settings: Settings, window: Window, group: Group, summary: dict[str,
     return {"rebuilt": True}
 
 
-def publish_marts(settings: Settings) -> Path:
-    """Publish the marts (:func:`pilotage.publish.publish`) under the writer lock."""
-    from pilotage.publish import publish
+def publish_marts(settings: Settings) -> Path | str:
+    """Publish the marts under the writer lock (DuckDB: :func:`pilotage.publish.publish`); on the
+    server warehouse, the ``marts`` schema swap under its build lock."""
+    from pilotage.transform import publish_built
     from pilotage.warehouse import writer_lock
 
+    if settings.warehouse_url:
+        from pilotage import server_publish
+
+        with server_publish.build_lock(settings.warehouse_url):
+            publish_built(settings)
+        return f"{settings.warehouse_url.split('@')[-1]} schema {server_publish.PUBLISHED}"
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
+        from pilotage.publish import publish
+
         return publish(settings)

@@ -29,14 +29,14 @@ def run_window(context: dict[str, Any], time_zone: str) -> Window:
 
 def summarize_window(settings: Settings, window: Window) -> dict[str, int]:
     """Log each entity's load status over the window and every quarantined or missing day."""
-    from pilotage.warehouse import connect
+    from pilotage.backend import working_reader
 
-    con = connect(settings.warehouse_path, read_only=True)
+    con = working_reader(settings)  # the DuckDB file or the server warehouse
     try:
         rows = con.execute(
             """select entity, status, count(*) from raw._load_log
                where business_date >= ?::date and business_date < ?::date
-               group by all order by all""",
+               group by entity, status order by entity, status""",
             [window.start, window.end],
         ).fetchall()
         problems = con.execute(

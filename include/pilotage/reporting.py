@@ -4,8 +4,10 @@ published copy (:mod:`pilotage.publish`): a running pipeline never blocks this r
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
+from pilotage.backend import published_reader
 from pilotage.publish import reader_path
 from pilotage.settings import Settings
 from pilotage.warehouse import connect
@@ -19,15 +21,18 @@ select
     provider_id                                                             as provider,
     sum(offered)                                                            as offered,
     sum(answered)                                                           as answered,
-    sum(abandoned - short_abandoned) / nullif(sum(offered - short_abandoned), 0) as abandon_rate,
-    sum(answered_within_threshold) / nullif(sum(offered - short_abandoned), 0)   as service_level,
-    sum(handle_seconds) / nullif(sum(answered), 0)                          as aht_seconds,
-    sum(qa_score_sum) / nullif(sum(qa_evaluations), 0)                      as qa_score,
-    sum(csat_satisfied) / nullif(sum(csat_responses), 0)                    as csat
+    cast(sum(abandoned - short_abandoned) as double precision) / nullif(sum(offered - short_abandoned), 0)
+                                                                            as abandon_rate,
+    cast(sum(answered_within_threshold) as double precision) / nullif(sum(offered - short_abandoned), 0)
+                                                                            as service_level,
+    cast(sum(handle_seconds) as double precision) / nullif(sum(answered), 0)    as aht_seconds,
+    cast(sum(qa_score_sum) as double precision) / nullif(sum(qa_evaluations), 0) as qa_score,
+    cast(sum(csat_satisfied) as double precision) / nullif(sum(csat_responses), 0) as csat
 from days
 group by provider_id
 order by provider_id
 """
+# (the casts: Postgres divides integers as integers; DuckDB's `/` is already a float division)
 
 COLUMNS = ("provider", "offered", "answered", "abandon_rate", "service_level", "aht_seconds",
            "qa_score", "csat")
@@ -40,9 +45,16 @@ def last_complete_week(today: date) -> tuple[date, date]:
 
 
 def published_provider_kpis(settings: Settings, first: date, last: date,
-                            warn=None) -> tuple[Path, list[dict]]:
-    """(file read, KPIs per provider) from the published copy; before the first publication, from
-    the working warehouse, passing the reason to ``warn`` (a callable taking a message)."""
+                            warn=None) -> tuple[Path | str, list[dict]]:
+    """(what was read, KPIs per provider) from the published marts (the DuckDB copy, or the
+    server warehouse's ``marts`` schema); before the first DuckDB publication, from the working
+    warehouse, passing the reason to ``warn`` (a callable taking a message)."""
+    if settings.warehouse_url:
+        con, source, _ = published_reader(settings)
+        try:
+            return source, _rows(con, first, last)
+        finally:
+            con.close()
     from pilotage.warehouse import idle_writer
 
     path, fallback = reader_path(settings)
@@ -57,13 +69,24 @@ def published_provider_kpis(settings: Settings, first: date, last: date,
         return path, provider_kpis(path, first, last)
 
 
+def _rows(con, first: date, last: date) -> list[dict]:
+    rows = con.execute(PROVIDER_WEEK_SQL, [first, last]).fetchall()
+    return [dict(zip(COLUMNS, (_number(v) for v in row), strict=True)) for row in rows]
+
+
+def _number(value):
+    """Postgres sums integers as numeric: whole ones back to int, others to float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
 def provider_kpis(warehouse: Path, first: date, last: date) -> list[dict]:
     con = connect(warehouse, read_only=True)
     try:
-        rows = con.execute(PROVIDER_WEEK_SQL, [first, last]).fetchall()
+        return _rows(con, first, last)
     finally:
         con.close()
-    return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
 
 
 def _fmt(key: str, value) -> str:

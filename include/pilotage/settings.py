@@ -24,6 +24,8 @@ DEFAULT_TIME_ZONE = "Europe/Paris"  # the contact center's wall clock: business 
 TIME_ZONE_ENV = "PILOTAGE_TIME_ZONE"
 CENTER_DIR_ENV = "PILOTAGE_CENTER_DIR"  # the center's configuration folder (default: the sample)
 WRITER_POOL = "duckdb_writer"  # Airflow pool, 1 slot: one writer per DuckDB file
+WAREHOUSE_CONNECTION = "pilotage_warehouse"  # Airflow Connection of a server (Postgres) warehouse
+SERVER_SCHEMES = ("postgresql://", "postgres://")  # PILOTAGE_WAREHOUSE values naming a server
 LAYOUTS_ENV = "PILOTAGE_LAYOUTS"
 DROP_CONNECTION = "pilotage_drop"  # Airflow Connection holding the file drop's credentials
 DROP_KEYS = (
@@ -156,6 +158,30 @@ class Settings:
     # by the caller that can read Connections (``dag_defaults.airflow_connections``); secrets
     connections: Mapping[str, Mapping[str, Any]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False)
+    # PILOTAGE_WAREHOUSE=postgresql://...: the server warehouse's URL (may hold a password)
+    warehouse_dsn: str | None = field(default=None, repr=False)
+
+    @property
+    def warehouse_url(self) -> str | None:
+        """The server (Postgres) warehouse's URL, else None (the DuckDB file ``warehouse_path``):
+        ``PILOTAGE_WAREHOUSE=postgresql://...`` first, then the Connection ``pilotage_warehouse``."""
+        if self.warehouse_dsn:
+            return self.warehouse_dsn
+        conn = self.connections.get(WAREHOUSE_CONNECTION)
+        if not conn or not conn.get("host"):
+            return None
+        from urllib.parse import quote
+
+        login = quote(conn.get("login") or "", safe="")
+        password = quote(conn.get("password") or "", safe="")
+        auth = f"{login}:{password}@" if password else (f"{login}@" if login else "")
+        port = f":{conn['port']}" if conn.get("port") else ""
+        return f"postgresql://{auth}{conn['host']}{port}/{conn.get('schema') or 'postgres'}"
+
+    @property
+    def warehouse_backend(self) -> str:
+        """``postgres`` when a server warehouse is configured, else ``duckdb``."""
+        return "postgres" if self.warehouse_url else "duckdb"
 
     @classmethod
     def build(cls, overrides: Mapping[str, str | None] | None = None,
@@ -171,6 +197,9 @@ class Settings:
             return Path(value).expanduser().resolve() if value else default
 
         data = path("PILOTAGE_DATA_DIR", PROJECT_ROOT / "data")
+        server = values.get("PILOTAGE_WAREHOUSE", "")
+        if server.startswith(SERVER_SCHEMES):  # a server URL, not a file: the default file stays
+            values.pop("PILOTAGE_WAREHOUSE")
         layouts_dir = values.get("PILOTAGE_LAYOUTS_DIR")
         rules_file = values.get("PILOTAGE_RULES")
         return cls(
@@ -196,6 +225,7 @@ class Settings:
             gates=Gates.from_values(values),
             kill_at=values.get("PILOTAGE_KILL_AT", "").strip(),
             connections=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in (connections or {}).items()}),
+            warehouse_dsn=server if server.startswith(SERVER_SCHEMES) else None,
         )
 
     def with_connections(self, connections: Mapping[str, Mapping[str, Any]]) -> Settings:

@@ -74,18 +74,28 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
         "DBT_LOG_PATH": str(settings.data_dir / "dbt" / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }, drop=(hash_key.ENV_VAR,))
+    if settings.warehouse_url:  # the server warehouse: target postgres, published by schema swap
+        from pilotage import server_publish
+
+        cmd += ["--target", server_publish.TARGET]
+        env.update(server_publish.dbt_env(settings.warehouse_url, key))
+        server_publish.prepare(settings.warehouse_url)
+        guard = server_publish.build_lock(settings.warehouse_url)
+    else:
+        guard = writer_lock(settings.warehouse_path, settings.lock_timeout_seconds)
     log.info("running: %s", " ".join(cmd))
     tail: list[str] = []
     failures: list[str] = []
     progress = Progress("dbt build", 0, "nodes")
     days = f" for {window.first}..{window.last}" if window is not None else ""
     progress.start(f"starting: parsing the project{days}")
-    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds) as lock_fd:
-        # dbt holds the lock too: if this process is killed, the next writer waits for the
-        # orphaned dbt to exit instead of failing on DuckDB's file lock
+    # on DuckDB dbt holds the file lock too: if this process is killed, the next writer waits for
+    # the orphaned dbt to exit instead of failing on DuckDB's file lock
+    with guard as lock_fd:
         stage_seeds(center, seeds)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                env=env, cwd=project, pass_fds=(lock_fd,))
+                                env=env, cwd=project,
+                                pass_fds=(lock_fd,) if lock_fd is not None else ())
         assert proc.stdout is not None
         for line in proc.stdout:
             line = line.rstrip()
@@ -103,11 +113,23 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
                 progress.note(line.split("  ", 1)[-1].strip()[:100])  # dbt's own words, throttled
         code = proc.wait()
         if code == 0 and publish_marts:
-            publish(settings)
+            publish_built(settings)
     if code != 0:
-        kept = (f"the published copy {settings.published_path} is left as it was"
+        kept = ("the published schema marts is left as it was" if settings.warehouse_url
+                else f"the published copy {settings.published_path} is left as it was"
                 if settings.published_path.exists() else "nothing was published")
         log.error("dbt build failed (exit %d): %s", code, kept)
         failing = "".join(f"\n  {line.strip()}" for line in failures)
         raise DbtError(f"dbt build failed (exit {code}); {kept}. Failing:{failing or ' see below'}\n"
                        + "\n".join(tail))
+
+
+def publish_built(settings: Settings) -> None:
+    """Publish what the last dbt build made: the DuckDB copy (and Parquet), or the server
+    warehouse's ``marts`` schema swap."""
+    if settings.warehouse_url:
+        from pilotage import server_publish
+
+        server_publish.publish(settings.warehouse_url)
+    else:
+        publish(settings)

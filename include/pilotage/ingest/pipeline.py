@@ -19,17 +19,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pilotage.backend import raw_writer
 from pilotage.faults import checkpoint
 from pilotage.ingest import gates, landing, loader, validation_docs
 from pilotage.ingest.contracts import entities_of
 from pilotage.ingest.layout_lookup import layout_of
 from pilotage.ingest.multiday import map_split
-from pilotage.ingest.raw_schema import ensure_raw_schema
 from pilotage.ingest.reader import Delivered, map_files
 from pilotage.progress import Progress
 from pilotage.progress import log as progress_log
 from pilotage.settings import Settings
-from pilotage.warehouse import connect, writer_lock
 from pilotage.window import Window
 
 log = logging.getLogger("pilotage.ingest")
@@ -124,15 +123,10 @@ def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,
     ``refused`` (a link or a path leaving the landing folder, never read). Bad files are copied
     to the quarantine folder with the reason."""
     accept_conf = gates.parse_accept(accept)
-    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
-        con = connect(settings.warehouse_path)
-        try:
-            ensure_raw_schema(con)
-            loaded = {e.key: loader.loaded_hashes(con, e.key) for e in entities_of(source)}
-            loaded_rows = {e.key: gates.loaded_counts(con, e.key) for e in entities_of(source)}
-            accepted = gates.confirmed(con)
-        finally:
-            con.close()
+    with raw_writer(settings) as (con, _raw):
+        loaded = {e.key: loader.loaded_hashes(con, e.key) for e in entities_of(source)}
+        loaded_rows = {e.key: gates.loaded_counts(con, e.key) for e in entities_of(source)}
+        accepted = gates.confirmed(con)
 
     decisions: list[dict[str, Any]] = []
     by_entity: dict[str, list[dict[str, Any]]] = {}
@@ -334,63 +328,58 @@ def load(source: str, decisions: list[dict[str, Any]], settings: Settings) -> di
     """Apply the decisions in the warehouse: one transaction per entity, a day replaces itself."""
     summary = {"loaded_days": 0, "rows": 0, "rejected": 0, "quarantined": 0, "suspect": 0,
                "missing": 0, "not_delivered": 0, "refused": 0, "unchanged": 0}
-    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
-        con = connect(settings.warehouse_path)
-        try:
-            ensure_raw_schema(con)
-            progress = Progress(f"{source} load", len(entities_of(source)), "entities")
-            for ent in entities_of(source):
-                mine = [d for d in decisions if d["entity"] == ent.key]
-                to_load = [d for d in mine if d["action"] == "load"]
-                already = loader.loaded_hashes(con, ent.key)
-                con.execute("begin transaction")
-                if to_load:
-                    files = sorted({d["parsed"] for d in to_load})
-                    days = [date.fromisoformat(d["day"]) for d in to_load]
-                    summary["rows"] += loader.replace_days(con, ent, files, days)
-                    checkpoint(settings, "load")
-                    loader.replace_accounts(
-                        con, ent.key, days, sorted({d["rejected_file"] for d in to_load if d.get("rejected_file")}),
-                        {date.fromisoformat(d["day"]): d.get("dropped") or {} for d in to_load})
-                    for d in to_load:
-                        kept_out = int(d.get("rejected") or 0)
-                        dropped = sum((d.get("dropped") or {}).values())
-                        summary["rejected"] += kept_out
-                        loader.record(con, ent.key, date.fromisoformat(d["day"]), status="loaded",
-                                      source_file=d["name"], file_sha256=d["sha256"],
-                                      message=d.get("message"), loaded=(d["sha256"], d["rows"]),
-                                      accounts=(d["rows"] + kept_out + dropped, kept_out, dropped))
-                    summary["loaded_days"] += len(to_load)
-                for d in mine:
-                    day = date.fromisoformat(d["day"])
-                    if d["action"] in ("quarantine", "suspect"):
-                        status = "quarantined" if d["action"] == "quarantine" else "suspect"
-                        loader.record(con, ent.key, day, status=status, source_file=d["name"],
-                                      file_sha256=d["sha256"], message=d["message"])
-                        summary[status] += 1
-                    elif d["action"] == "missing":
-                        if day not in already:
-                            loader.record(con, ent.key, day, status="missing",
-                                          message=d.get("reason") or f"no {d['name']} in the landing folder")
-                        summary["missing"] += 1
-                    elif d["action"] == "not_delivered":
-                        if day not in already:
-                            loader.record(con, ent.key, day, status="not_delivered",
-                                          message=f"{ent.key} is not delivered by this center "
-                                                  f"(center.yml delivers)")
-                        summary["not_delivered"] += 1
-                    elif d["action"] == "refused":
-                        # recorded as quarantined (what every reader of the log knows); nothing
-                        # was read, so the quarantine folder holds only the reason
-                        loader.record(con, ent.key, day, status="quarantined", source_file=d["name"],
-                                      message=d["message"])
-                        summary["refused"] += 1
-                    elif d["action"] == "skip":
-                        summary["unchanged"] += 1
-                con.execute("commit")
-                progress.advance(detail=f"{ent.key}: {len(to_load)} day(s) loaded")
-        finally:
-            con.close()
+    with raw_writer(settings) as (con, raw):  # DuckDB: under the file lock; Postgres: row locks
+        progress = Progress(f"{source} load", len(entities_of(source)), "entities")
+        for ent in entities_of(source):
+            mine = [d for d in decisions if d["entity"] == ent.key]
+            to_load = [d for d in mine if d["action"] == "load"]
+            already = loader.loaded_hashes(con, ent.key)
+            con.execute("begin transaction")
+            if to_load:
+                files = sorted({d["parsed"] for d in to_load})
+                days = [date.fromisoformat(d["day"]) for d in to_load]
+                summary["rows"] += raw.replace_days(con, ent, files, days)
+                checkpoint(settings, "load")
+                raw.replace_accounts(
+                    con, ent.key, days, sorted({d["rejected_file"] for d in to_load if d.get("rejected_file")}),
+                    {date.fromisoformat(d["day"]): d.get("dropped") or {} for d in to_load})
+                for d in to_load:
+                    kept_out = int(d.get("rejected") or 0)
+                    dropped = sum((d.get("dropped") or {}).values())
+                    summary["rejected"] += kept_out
+                    raw.record(con, ent.key, date.fromisoformat(d["day"]), status="loaded",
+                               source_file=d["name"], file_sha256=d["sha256"],
+                               message=d.get("message"), loaded=(d["sha256"], d["rows"]),
+                               accounts=(d["rows"] + kept_out + dropped, kept_out, dropped))
+                summary["loaded_days"] += len(to_load)
+            for d in mine:
+                day = date.fromisoformat(d["day"])
+                if d["action"] in ("quarantine", "suspect"):
+                    status = "quarantined" if d["action"] == "quarantine" else "suspect"
+                    raw.record(con, ent.key, day, status=status, source_file=d["name"],
+                               file_sha256=d["sha256"], message=d["message"])
+                    summary[status] += 1
+                elif d["action"] == "missing":
+                    if day not in already:
+                        raw.record(con, ent.key, day, status="missing",
+                                   message=d.get("reason") or f"no {d['name']} in the landing folder")
+                    summary["missing"] += 1
+                elif d["action"] == "not_delivered":
+                    if day not in already:
+                        raw.record(con, ent.key, day, status="not_delivered",
+                                   message=f"{ent.key} is not delivered by this center "
+                                           f"(center.yml delivers)")
+                    summary["not_delivered"] += 1
+                elif d["action"] == "refused":
+                    # recorded as quarantined (what every reader of the log knows); nothing
+                    # was read, so the quarantine folder holds only the reason
+                    raw.record(con, ent.key, day, status="quarantined", source_file=d["name"],
+                               message=d["message"])
+                    summary["refused"] += 1
+                elif d["action"] == "skip":
+                    summary["unchanged"] += 1
+            con.execute("commit")
+            progress.advance(detail=f"{ent.key}: {len(to_load)} day(s) loaded")
     log.info("%s load: %s", source, summary)
     return summary
 

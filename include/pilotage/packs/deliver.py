@@ -81,6 +81,15 @@ def reader(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     Raises :class:`NothingPublished` before the first publication."""
     from pilotage.warehouse import connect
 
+    if settings.warehouse_url:  # the server warehouse: its published schema marts
+        from pilotage.backend import published_reader
+
+        server, _what, _ = published_reader(settings)
+        try:
+            yield server
+        finally:
+            server.close()
+        return
     if not settings.published_path.exists():
         raise NothingPublished(f"no published copy of the marts at {settings.published_path} yet: it is "
                                "written by the first run whose dbt build succeeds (`pilotage run`)")

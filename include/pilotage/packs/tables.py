@@ -109,7 +109,7 @@ def production_daily(wh: Warehouse, period: Period, provider_id: str) -> Table:
         return table
     forecast = dict(((q, d), f) for q, d, f in wh.query(
         f"select queue_name, business_date, sum(forecast_contacts) from {INTERVAL_MART} "
-        "where provider_id = ? and business_date between ?::date and ?::date group by all",
+        "where provider_id = ? and business_date between ?::date and ?::date group by queue_name, business_date",
         [provider_id, period.first, period.last]))
     qi, di, oi = table.index("queue_name"), table.index("business_date"), table.index("offered")
     table.columns.insert(oi + 1, Column("forecast_contacts", "num"))

@@ -162,10 +162,10 @@ final as (
         cast(last_3_months_mean_offered as {{ dbt.type_float() }}) as last_3_months_mean_offered,
 
         -- forecast of offered contacts
-        cast(round(case
+        cast({{ round_to('case
             when same_month_last_year_offered is not null then same_month_last_year_offered * trend_ratio
             else last_3_months_mean_offered
-        end, 2) as {{ dbt.type_float() }}) as forecast_offered
+        end', 2) }} as {{ dbt.type_float() }}) as forecast_offered
 
     from forecast
 

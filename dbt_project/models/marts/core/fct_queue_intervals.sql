@@ -141,14 +141,14 @@ final as (
         cast(logged_in_agents as {{ dbt.type_float() }}) as logged_in_agents,
 
         -- Erlang C on the actual volume and AHT
-        cast(round(erlang_aht_seconds, 6) as {{ dbt.type_float() }}) as erlang_aht_seconds,
-        cast(round(traffic_erlangs, 6) as {{ dbt.type_float() }}) as traffic_erlangs,
+        cast({{ round_to('erlang_aht_seconds', 6) }} as {{ dbt.type_float() }}) as erlang_aht_seconds,
+        cast({{ round_to('traffic_erlangs', 6) }} as {{ dbt.type_float() }}) as traffic_erlangs,
         cast(erlang_required_agents as {{ dbt.type_int() }}) as erlang_required_agents,
         cast(
-            round(erlang_service_level_at_scheduled, 6) as {{ dbt.type_float() }}
+            {{ round_to('erlang_service_level_at_scheduled', 6) }} as {{ dbt.type_float() }}
         ) as erlang_service_level_at_scheduled,
         cast(
-            round(erlang_wait_probability_at_scheduled, 6) as {{ dbt.type_float() }}
+            {{ round_to('erlang_wait_probability_at_scheduled', 6) }} as {{ dbt.type_float() }}
         ) as erlang_wait_probability_at_scheduled
 
     from erlang
