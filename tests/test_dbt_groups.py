@@ -11,7 +11,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from pilotage.dbt_groups import Group, build_order, check, group_of, publish_marts, rebuild, summarize, target_dir
+from pilotage.dbt_groups import (
+    Group,
+    build_order,
+    check,
+    group_of,
+    publish_marts,
+    rebuild,
+    seed_files,
+    summarize,
+    target_dir,
+)
 from pilotage.settings import PROJECT_ROOT, Settings
 from pilotage.window import Window
 
@@ -24,7 +34,8 @@ def test_build_order_puts_every_model_after_the_models_it_refers_to():
     project = PROJECT_ROOT / "dbt_project"
     order = [g.name for g in build_order(project)]
     assert order[:2] == ["seeds", "staging"]
-    owner = {p.stem: "seeds" for p in (project / "seeds").glob("*.csv")}
+    owner = {p.stem: "seeds" for p in seed_files(project)}
+    assert "queues" in owner  # a center seed (center/queues.csv)
     for path in (project / "models").rglob("*.sql"):
         owner[path.stem] = group_of(str(path.relative_to(project)))
     assert set(owner.values()) == set(order)  # every model in one group of the DAG

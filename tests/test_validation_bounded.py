@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from pilotage.ingest.pipeline import chunks_of
+from pilotage.ingest.entity_check import chunks_of
 from pilotage.ingest.reader import Delivered
 
 D1 = date(2026, 10, 5)

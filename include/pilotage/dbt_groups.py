@@ -65,9 +65,15 @@ def group_of(path: str) -> str | None:
     return f"{parts[1]}/{parts[2]}"
 
 
+def seed_files(project_dir: Path) -> list[Path]:
+    """The product's seeds and the sample center's (``center/`` beside the project; a user's
+    center folder holds the same file names)."""
+    return sorted((project_dir / "seeds").glob("*.csv")) + sorted((project_dir.parent / "center").glob("*.csv"))
+
+
 def build_order(project_dir: Path) -> list[Group]:
     """The project's groups, each after every group it refers to (seeds first)."""
-    owner: dict[str, str] = {p.stem: "seeds" for p in (project_dir / "seeds").glob("*.csv")}
+    owner: dict[str, str] = {p.stem: "seeds" for p in seed_files(project_dir)}
     sql = sorted((project_dir / "models").rglob("*.sql"))
     for path in sql:
         owner[path.stem] = group_of(str(path.relative_to(project_dir))) or "other"
