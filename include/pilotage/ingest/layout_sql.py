@@ -155,6 +155,13 @@ class LayoutCompiler:
             expr = f"(case when {expr} is null then null else (case {expr} {whens} else {other} end) end)"
         return expr
 
+    def time_text(self, spec: ColumnSpec) -> str:
+        """Text of the ``time_from`` field, cut by ``time_regex`` when the layout gives one."""
+        text = self.text(spec.time_from, spec, main=False)
+        if spec.time_regex:
+            text = f"nullif(regexp_extract({text}, {sql_quote(spec.time_regex)}, 1), '')"
+        return text
+
     def _to_utc(self, naive_local: str, spec: ColumnSpec) -> str:
         if spec.tz_from is not None:
             zone = self.text(spec.tz_from, spec, main=False)
@@ -235,8 +242,7 @@ class LayoutCompiler:
             return f"try_cast({text} as date)"
         if spec.type == "TIMESTAMP":
             if spec.time_from is not None:
-                time_text = self.text(spec.time_from, spec, main=False)
-                text = f"({text} || ' ' || {time_text})"
+                text = f"({text} || ' ' || {self.time_text(spec)})"
                 fmt = f"{fmt or '%Y-%m-%d'} {spec.time_format}"
             if fmt and "%z" in fmt:
                 return f"timezone('UTC', try_strptime({text}, {sql_quote(fmt)}))"
@@ -260,7 +266,7 @@ class LayoutCompiler:
             parts.append(f"{expr} as {_ident(spec.name)}")
             present = self.source_text(spec)
             if present is not None and spec.time_from is not None:
-                present = f"({present} || ' ' || {self.text(spec.time_from, spec, main=False)})"
+                present = f"({present} || ' ' || {self.time_text(spec)})"
             if present is not None and not spec.is_constant:
                 checks.append(f"case when {present} is not null and ({expr}) is null "
                               f"then {sql_quote(spec.name)} end")

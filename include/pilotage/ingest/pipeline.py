@@ -21,7 +21,7 @@ from typing import Any
 
 from pilotage.ingest import gates, landing, loader
 from pilotage.ingest.contracts import entities_of
-from pilotage.ingest.layout_lookup import layout_of
+from pilotage.ingest.layout_lookup import layout_of, layout_selection
 from pilotage.ingest.multiday import map_split
 from pilotage.ingest.raw_schema import ensure_raw_schema
 from pilotage.ingest.reader import Delivered, map_files
@@ -80,6 +80,8 @@ def land(source: str, window: Window, settings: Settings,
                 archived = landing.archive_file(path, settings.archive_dir, source, day, sha,
                                                 several_days=layout.split_by is not None)
                 item.update(status="delivered", file=str(archived), sha256=sha)
+            elif not _expected(ent, settings):
+                continue  # an entity this center does not send (e.g. queue interval reports)
             else:
                 item.update(status="missing")
             manifest.append(item)
@@ -87,6 +89,12 @@ def land(source: str, window: Window, settings: Settings,
     log.info("%s: %d file(s) delivered, %d missing, %d refused for %s..%s", source, count["delivered"],
              count["missing"], count["refused"], window.start, window.end)
     return manifest
+
+
+def _expected(ent, settings: Settings) -> bool:
+    """Is a day without this entity's file missing? Always for the entities every center sends;
+    for the others (``Entity.expected`` false) only when the center selects a layout for it."""
+    return ent.expected or ent.key in layout_selection(settings.layouts)
 
 
 def _write_reason(settings: Settings, source: str, item: dict[str, Any], reason: str) -> Path:
