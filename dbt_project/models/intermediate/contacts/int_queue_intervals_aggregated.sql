@@ -1,7 +1,11 @@
 {#- KPI components per queue x reporting interval (UTC start), over the whole history:
     contacts (booked in the interval of queue entry), the WFM forecast, scheduled OPEN time and
     logged-in (staffed) time. fct_queue_intervals adds the Erlang C estimates and keeps the
-    window's business dates. The business date of an interval is its local (Europe/Paris) date. -#}
+    window's business dates. The business date of an interval is its local (Europe/Paris) date.
+    Volumes and durations come from the contact records; a queue and local day without any
+    contact record takes them from the queue interval report instead (centers that send only
+    interval reports), its shorter intervals summed into the reporting interval. volume_source
+    says which. int_queue_days_reconciled compares the two where both exist. -#}
 
 {%- set interval_seconds = interval_seconds() -%}
 
@@ -11,6 +15,12 @@ contacts as (
 
     select * from {{ ref('int_contacts_enriched') }}
     where queue_name is not null
+
+),
+
+interval_reports as (
+
+    select * from {{ ref('stg_acd__queue_intervals') }}
 
 ),
 
@@ -54,6 +64,58 @@ contact_totals as (
 
     from contacts
     group by queue_name, interval_start_at
+
+),
+
+contact_record_queue_days as (
+
+    select distinct
+        queue_name,
+        cast({{ utc_to_local('interval_start_at') }} as date) as business_date
+    from contact_totals
+
+),
+
+report_totals as (
+
+    -- interval-report rows of the queue-days the contact records do not cover
+    select
+        interval_reports.queue_name,
+        {{ floor_to_interval('interval_reports.interval_start_at') }} as interval_start_at,
+        sum(interval_reports.offered) as offered,
+        sum(interval_reports.answered) as answered,
+        sum(interval_reports.abandoned) as abandoned,
+        sum(interval_reports.short_abandoned) as short_abandoned,
+        sum(interval_reports.answered_within_threshold) as answered_within_threshold,
+        sum(interval_reports.abandoned_within_threshold) as abandoned_within_threshold,
+        0 as callbacks,
+        sum(interval_reports.offered - interval_reports.answered - interval_reports.abandoned) as flow_outs,
+        sum(interval_reports.answered_queue_seconds) as answered_queue_seconds,
+        sum(interval_reports.talk_seconds) as talk_seconds,
+        sum(interval_reports.hold_seconds) as hold_seconds,
+        sum(interval_reports.acw_seconds) as acw_seconds,
+        sum(interval_reports.handle_seconds) as handle_seconds
+
+    from interval_reports
+    left join contact_record_queue_days
+        on interval_reports.queue_name = contact_record_queue_days.queue_name
+        and interval_reports.interval_date_local = contact_record_queue_days.business_date
+    where contact_record_queue_days.queue_name is null
+    group by interval_reports.queue_name, {{ floor_to_interval('interval_reports.interval_start_at') }}
+
+),
+
+volume_totals as (
+
+    select
+        'contact_records' as volume_source,
+        contact_totals.*
+    from contact_totals
+    union all
+    select
+        'interval_report' as volume_source,
+        report_totals.*
+    from report_totals
 
 ),
 
@@ -129,7 +191,7 @@ spine as (
     select
         queue_name,
         interval_start_at
-    from contact_totals
+    from volume_totals
     union
     select
         queue_name,
@@ -161,7 +223,8 @@ joined as (
         spine.interval_start_at,
         {{ utc_to_local('spine.interval_start_at') }} as interval_start_local,
         cast({{ utc_to_local('spine.interval_start_at') }} as date) as business_date,
-        {{ contact_component_totals('contact_totals') }},
+        volume_totals.volume_source,
+        {{ contact_component_totals('volume_totals') }},
         forecast_totals.forecast_contacts,
         forecast_totals.forecast_workload_seconds,
         forecast_totals.forecast_required_agents,
@@ -173,9 +236,9 @@ joined as (
     from spine
     inner join queues
         on spine.queue_name = queues.queue_name
-    left join contact_totals
-        on spine.queue_name = contact_totals.queue_name
-        and spine.interval_start_at = contact_totals.interval_start_at
+    left join volume_totals
+        on spine.queue_name = volume_totals.queue_name
+        and spine.interval_start_at = volume_totals.interval_start_at
     left join forecast_totals
         on spine.queue_name = forecast_totals.queue_name
         and spine.interval_start_at = forecast_totals.interval_start_at

@@ -111,6 +111,9 @@ final as (
         cast(short_abandon_seconds as {{ dbt.type_int() }}) as short_abandon_seconds,
         cast(sl_target as {{ dbt.type_float() }}) as sl_target,
 
+        -- contact_records, or interval_report for a queue-day without contact records
+        cast(volume_source as {{ dbt.type_string() }}) as volume_source,
+
         -- volumes
         cast(offered as {{ dbt.type_bigint() }}) as offered,
         cast(answered as {{ dbt.type_bigint() }}) as answered,
