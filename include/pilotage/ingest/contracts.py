@@ -143,8 +143,10 @@ ENTITIES: tuple[Entity, ...] = (
             "origin_contact_id": "VARCHAR",
             "supplied_email": "VARCHAR",  # PII
             "supplied_phone": "VARCHAR",  # PII
+            "is_resolved": "BOOLEAN",  # the CRM's resolution flag, when it has one (nullable)
         },
         unique_key=("case_id",),
+        optional=frozenset({"is_resolved"}),
     ),
     Entity(
         "crm",

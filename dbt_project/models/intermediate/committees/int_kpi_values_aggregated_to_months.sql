@@ -142,7 +142,7 @@ contact_months as (
         count(case when is_repeat_eligible then 1 end) as repeat_eligible,
         count(case when is_repeat_eligible and is_repeat_contact then 1 end) as repeat_contacts,
         count(case when is_repeat_eligible and is_answered then 1 end) as fcr_eligible,
-        count(case when is_repeat_eligible and is_answered and not has_repeat_within_window then 1 end)
+        count(case when is_repeat_eligible and is_answered and {{ first_contact_resolved() }} then 1 end)
             as fcr_resolved
 
     from contacts
