@@ -41,6 +41,7 @@ FIXTURE_LAYOUTS = {
     "monthly_report__calls": ("acd__contacts", "rapport_appels_2026-10.csv"),
     "monthly_report__satisfaction": ("crm__surveys", "rapport_appels_2026-10.csv"),
     "hosted_pbx__queue_interval_report": ("acd__queue_intervals", "queue_report_2026-10-06.csv"),
+    "helpdesk__ticket_export": ("crm__cases", "tickets_2026-10-06.csv"),
 }
 
 

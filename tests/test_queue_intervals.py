@@ -1,6 +1,7 @@
 """Queue interval reports (issue 8): a vendor report of averages and percentages loads into
 fct_queue_intervals and the production marts; beside contact records, the marts keep the
-records and the reconciliation mart shows the difference."""
+records and the reconciliation mart shows the difference. The same center's helpdesk tickets
+carry a resolution flag that reaches the calls that opened them."""
 
 from __future__ import annotations
 
@@ -19,32 +20,36 @@ pytestmark = pytest.mark.integration
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORT = FIXTURES / "queue_report_2026-10-06.csv"
 CALL_LOG = FIXTURES / "calllog_2026-10-06.tsv"
+TICKETS = FIXTURES / "tickets_2026-10-06.csv"
 DAY = date(2026, 10, 6)
 WINDOW = Window.half_open(DAY, date(2026, 10, 7))
 LAYOUTS = "acd__queue_intervals=hosted_pbx__queue_interval_report"
 
 
-def _settings(tmp: Path, monkeypatch, layouts: str, files: list[Path]) -> Settings:
+def _settings(tmp: Path, monkeypatch, layouts: str, files: dict[str, list[Path]]) -> Settings:
     monkeypatch.setenv("PILOTAGE_DATA_DIR", str(tmp / "data"))
     monkeypatch.setenv("PILOTAGE_LAYOUTS", layouts)
     for var in ("PILOTAGE_LANDING_DIR", "PILOTAGE_ARCHIVE_DIR", "PILOTAGE_QUARANTINE_DIR",
                 "PILOTAGE_WAREHOUSE", "PILOTAGE_RULES", "PILOTAGE_LAYOUTS_DIR", "PILOTAGE_TIME_ZONE"):
         monkeypatch.delenv(var, raising=False)
     settings = Settings.from_env()
-    (settings.landing_dir / "acd").mkdir(parents=True)
-    for path in files:
-        shutil.copyfile(path, settings.landing_dir / "acd" / path.name)
+    for source, paths in files.items():
+        (settings.landing_dir / source).mkdir(parents=True)
+        for path in paths:
+            shutil.copyfile(path, settings.landing_dir / source / path.name)
     return settings
 
 
 def _load_and_build(settings: Settings) -> list[dict]:
     from pilotage.transform import dbt_build
 
-    decisions = pipeline.validate("acd", pipeline.land("acd", WINDOW, settings), settings)
-    pipeline.load("acd", decisions, settings)
+    decisions = []
+    for source in ("acd", "crm"):
+        decisions += pipeline.validate(source, pipeline.land(source, WINDOW, settings), settings)
+        pipeline.load(source, decisions, settings)
     dbt_build(settings, WINDOW, extra_args=[
-        "--select", "+fct_queue_intervals +mart_production_weekly +mart_queue_days_reconciliation",
-        "--indirect-selection", "cautious"])
+        "--select", "+fct_queue_intervals +mart_production_weekly +mart_queue_days_reconciliation "
+        "+mart_resolution_variants_compared", "--indirect-selection", "cautious"])
     return decisions
 
 
@@ -53,9 +58,10 @@ def both_feeds(tmp_path_factory) -> Settings:
     """The PBX's call log (VOICE_BILLING and VOICE_TECH calls) and its interval report
     (VOICE_BILLING, VOICE_TECH and VOICE_SALES) for 6 October: VOICE_SALES is known only from
     the report, as for a center that sends no contact records."""
-    layouts = f"{LAYOUTS},acd__contacts=hosted_pbx__queue_call_log"
+    layouts = f"{LAYOUTS},acd__contacts=hosted_pbx__queue_call_log,crm__cases=helpdesk__ticket_export"
     with pytest.MonkeyPatch.context() as monkeypatch:
-        settings = _settings(tmp_path_factory.mktemp("queue_intervals"), monkeypatch, layouts, [REPORT, CALL_LOG])
+        settings = _settings(tmp_path_factory.mktemp("queue_intervals"), monkeypatch, layouts,
+                             {"acd": [REPORT, CALL_LOG], "crm": [TICKETS]})
         decisions = _load_and_build(settings)
     (report,) = [d for d in decisions if d["entity"] == "acd__queue_intervals"]
     assert report["action"] == "load", report.get("message")
@@ -113,3 +119,13 @@ def test_beside_contact_records_the_marts_keep_the_records_and_reconcile(both_fe
     assert recon == [("VOICE_BILLING", "contact_records", 4, 20, 3, 17, False),
                      ("VOICE_SALES", "interval_report", None, 10, None, 8, None),
                      ("VOICE_TECH", "contact_records", 4, 5, 2, 5, False)]
+
+
+def test_the_helpdesk_resolution_flag_reaches_the_calls_that_opened_the_tickets(both_feeds):
+    assert query(both_feeds, "select case_id, is_closed, is_resolved from raw.crm_cases order by 1") == [
+        ("4101", True, True), ("4102", True, False), ("4103", False, None), ("4104", True, True)]
+    flags = dict(query(both_feeds, "select contact_id, is_case_resolved from marts.fct_contacts "
+                                   "where contact_id in ('T1-5001', 'T2-5001', 'T2-5002', 'T1-5003')"))
+    # T1-5001 opened 4101 (Oui), T2-5001 opened 4102 (Non), T2-5002's ticket is still open (blank),
+    # T1-5003 opened no ticket
+    assert flags == {"T1-5001": True, "T2-5001": False, "T2-5002": None, "T1-5003": None}
