@@ -4,9 +4,12 @@
     elsewhere: a flow-out), the timestamps otherwise; timestamps: the outcome column is ignored. -#}
 {%- set outcome_source = var('contact_outcome_source', 'outcome_code') | string | trim -%}
 {%- if outcome_source not in ['outcome_code', 'timestamps'] -%}
-    {{ exceptions.raise_compiler_error("contact_outcome_source: unknown variant '" ~ outcome_source ~ "', expected outcome_code or timestamps") }}
+    {{ exceptions.raise_compiler_error(
+        "contact_outcome_source: unknown variant '" ~ outcome_source ~ "', expected outcome_code or timestamps"
+    ) }}
 {%- endif -%}
-{%- set outcome = 'contacts.outcome' if outcome_source == 'outcome_code' else 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+{%- set no_outcome = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+{%- set outcome = 'contacts.outcome' if outcome_source == 'outcome_code' else no_outcome -%}
 {%- set queue_seconds_recomputed = dbt.datediff(
     'contacts.enqueued_at',
     'coalesce(contacts.dequeued_at, contacts.connected_to_agent_at, contacts.disconnected_at)',
