@@ -101,6 +101,8 @@ contacts_booked as (
         )
         and coalesce(later_legs.has_callback_leg, false) as is_callback,
         coalesce(contacts.initial_contact_id <> contacts.contact_id, false) as is_transfer_leg,
+        -- an agent took a contact that never queued (outbound, direct transfer)
+        contacts.enqueued_at is null and contacts.connected_to_agent_at is not null as is_unqueued_handled,
 
         -- Queue.Duration, else recomputed from the queue timestamps
         case
@@ -186,7 +188,15 @@ final as (
                 then coalesce(talk_seconds, 0) + coalesce(hold_seconds, 0) + coalesce(acw_seconds, 0)
             else 0
         end as handle_seconds,
-        case when is_answered then coalesce(hold_count, 0) else 0 end as hold_count
+        case when is_answered then coalesce(hold_count, 0) else 0 end as hold_count,
+
+        -- every contact an agent handled, queued or not (AHT variant all_handled)
+        is_answered or is_unqueued_handled as is_handled,
+        case
+            when is_answered or is_unqueued_handled
+                then coalesce(talk_seconds, 0) + coalesce(hold_seconds, 0) + coalesce(acw_seconds, 0)
+            else 0
+        end as handled_handle_seconds
 
     from joined
 

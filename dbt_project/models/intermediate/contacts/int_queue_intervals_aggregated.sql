@@ -60,7 +60,9 @@ contact_totals as (
     select
         queue_name,
         interval_start_at,
-        {{ contact_component_aggregates() }}
+        {{ contact_component_aggregates() }},
+        count(case when is_handled then 1 end) as handled,
+        sum(handled_handle_seconds) as handled_handle_seconds
 
     from contacts
     group by queue_name, interval_start_at
@@ -94,7 +96,10 @@ report_totals as (
         sum(interval_reports.talk_seconds) as talk_seconds,
         sum(interval_reports.hold_seconds) as hold_seconds,
         sum(interval_reports.acw_seconds) as acw_seconds,
-        sum(interval_reports.handle_seconds) as handle_seconds
+        sum(interval_reports.handle_seconds) as handle_seconds,
+        -- a queue report knows only queued contacts
+        sum(interval_reports.answered) as handled,
+        sum(interval_reports.handle_seconds) as handled_handle_seconds
 
     from interval_reports
     left join contact_record_queue_days
@@ -225,6 +230,8 @@ joined as (
         cast({{ utc_to_local('spine.interval_start_at') }} as date) as business_date,
         volume_totals.volume_source,
         {{ contact_component_totals('volume_totals') }},
+        coalesce(volume_totals.handled, 0) as handled,
+        coalesce(volume_totals.handled_handle_seconds, 0) as handled_handle_seconds,
         forecast_totals.forecast_contacts,
         forecast_totals.forecast_workload_seconds,
         forecast_totals.forecast_required_agents,

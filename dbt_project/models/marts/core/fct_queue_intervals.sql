@@ -130,6 +130,8 @@ final as (
         cast(hold_seconds as {{ dbt.type_bigint() }}) as hold_seconds,
         cast(acw_seconds as {{ dbt.type_bigint() }}) as acw_seconds,
         cast(handle_seconds as {{ dbt.type_bigint() }}) as handle_seconds,
+        cast(handled as {{ dbt.type_bigint() }}) as handled,
+        cast(handled_handle_seconds as {{ dbt.type_bigint() }}) as handled_handle_seconds,
 
         -- forecast (WFM)
         cast(forecast_contacts as {{ dbt.type_float() }}) as forecast_contacts,
