@@ -212,7 +212,7 @@ def test_shipped_layouts_read_the_files_without_errors(landing: Path) -> None:
     from pilotage.ingest.contracts import ENTITIES
 
     day = date(2026, 4, 14)
-    for ent in ENTITIES:
+    for ent in (e for e in ENTITIES if e.expected):  # the sample center sends no interval reports
         path = landing / ent.source / ent.file_glob.format(yyyymmdd=day.strftime("%Y%m%d"))
         frame = reader.read_file(layouts.load_layout(ent.key),
                                  reader.Delivered(path, day, "sha", path.name))

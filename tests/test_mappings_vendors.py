@@ -34,11 +34,14 @@ def generated(tmp_path_factory) -> Path:
 
 
 # Layouts written from real exports rather than from generator data: each is tested on its
-# fixture file (tests/test_layout_keys.py, tests/test_layout_months.py, tests/test_mappings_cli.py).
+# fixture file (tests/test_layout_keys.py, tests/test_layout_months.py, tests/test_mappings_cli.py,
+# tests/test_queue_intervals.py).
 FIXTURE_LAYOUTS = {
     "hosted_pbx__queue_call_log": ("acd__contacts", "calllog_2026-10-06.tsv"),
     "monthly_report__calls": ("acd__contacts", "rapport_appels_2026-10.csv"),
     "monthly_report__satisfaction": ("crm__surveys", "rapport_appels_2026-10.csv"),
+    "hosted_pbx__queue_interval_report": ("acd__queue_intervals", "queue_report_2026-10-06.csv"),
+    "helpdesk__ticket_export": ("crm__cases", "tickets_2026-10-06.csv"),
 }
 
 

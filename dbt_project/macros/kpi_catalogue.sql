@@ -56,6 +56,9 @@
     {%- set sl_parts = kpi_long_variant_parts('service_level', sl_variant) -%}
     {%- set abandon_parts = kpi_long_variant_parts('abandon_rate', abandon_variant) -%}
     {%- set repeat_variant = (var('repeat_window_days', 7) | int) ~ ' days' -%}
+    {%- set fcr_variant = var('fcr_variant', 'repeat_and_resolution_flag') ~ ', ' ~ repeat_variant -%}
+    {%- set aht_variant = var('aht_variant', 'queued') -%}
+    {%- set aht_parts = kpi_long_variant_parts('aht', aht_variant) -%}
     {%- set fte_hours = var('fte_hours_per_month', 151.67) -%}
     {%- set kpis = [
         {'id': 'contacts_offered', 'numerator': 'offered'},
@@ -65,13 +68,13 @@
         {'id': 'abandon_rate', 'numerator': abandon_parts[0], 'denominator': abandon_parts[1],
          'actual': abandon_rate(abandon_variant), 'variant': abandon_variant},
         {'id': 'answer_rate', 'numerator': 'answered', 'denominator': 'offered'},
-        {'id': 'aht_seconds', 'numerator': 'handle_seconds', 'denominator': 'answered'},
+        {'id': 'aht_seconds', 'numerator': aht_parts[0], 'denominator': aht_parts[1], 'variant': aht_variant},
         {'id': 'qa_score', 'numerator': 'score_sum', 'denominator': 'evaluations'},
         {'id': 'critical_error_rate', 'numerator': 'critical_errors', 'denominator': 'evaluations'},
         {'id': 'csat', 'numerator': 'csat_satisfied', 'denominator': 'csat_responses', 'variant': 'top_2_box'},
         {'id': 'repeat_rate', 'numerator': 'repeat_contacts', 'denominator': 'repeat_eligible',
          'variant': repeat_variant},
-        {'id': 'fcr_rate', 'numerator': 'fcr_resolved', 'denominator': 'fcr_eligible', 'variant': repeat_variant},
+        {'id': 'fcr_rate', 'numerator': 'fcr_resolved', 'denominator': 'fcr_eligible', 'variant': fcr_variant},
         {'id': 'staffing_coverage_rate', 'numerator': 'scheduled_agent_intervals',
          'denominator': 'required_agent_intervals'},
         {'id': 'fte_required', 'numerator': 'required_paid_hours', 'denominator': fte_hours},

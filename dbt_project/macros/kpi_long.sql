@@ -125,6 +125,13 @@
             'calabrio': [p ~ 'talk_seconds + ' ~ p ~ 'acw_seconds', p ~ 'staffed_seconds - ' ~ p ~ 'aux_seconds'],
             'avaya': [on_contact, p ~ 'staffed_seconds'],
         } -%}
+    {%- elif kpi == 'aht' -%}
+        {#- queued (default): contacts answered from a queue; all_handled: every contact an agent
+            handled, queued or not (outbound, direct transfers) -#}
+        {%- set parts = {
+            'queued': [p ~ 'handle_seconds', p ~ 'answered'],
+            'all_handled': [p ~ 'handled_handle_seconds', p ~ 'handled'],
+        } -%}
     {%- else -%}
         {{ exceptions.raise_compiler_error("kpi_long_variant_parts: no variants for KPI '" ~ kpi ~ "'") }}
     {%- endif -%}

@@ -85,3 +85,23 @@
         {{ exceptions.raise_compiler_error("occupancy: unknown variant '" ~ variant ~ "', expected connect, calabrio or avaya") }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- First-contact resolution: the condition (over fct_contacts columns) that makes a handled,
+    repeat-eligible contact count as resolved at first contact. repeat_and_resolution_flag
+    (default): no repeat within the window and the case, when the CRM flags it, not unresolved;
+    repeat_only: no repeat within the window (a CRM resolution flag is ignored). -#}
+{% macro fcr_variants() -%}
+    {{ return(['repeat_and_resolution_flag', 'repeat_only']) }}
+{%- endmacro %}
+
+{% macro first_contact_resolved(variant=none, prefix='') -%}
+    {%- set variant = (variant or var('fcr_variant', 'repeat_and_resolution_flag')) | string | trim -%}
+    {%- set p = prefix -%}
+    {%- if variant == 'repeat_and_resolution_flag' -%}
+        (not {{ p }}has_repeat_within_window and coalesce({{ p }}is_case_resolved, true))
+    {%- elif variant == 'repeat_only' -%}
+        (not {{ p }}has_repeat_within_window)
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("first_contact_resolved: unknown variant '" ~ variant ~ "', expected one of " ~ fcr_variants() | join(', ')) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -238,6 +238,7 @@ def pickup(
         return {"source": source, "status": "skipped", "reason": "PILOTAGE_DROP_URL is not set"}
     fs, root = _filesystem(cfg)
     expected: list[tuple[str, date, str, str]] = []  # entity, day, drop name, landing name
+    optional = {e.key for e in entities_of(source) if not e.expected}
     seen_globs: set[str] = set()
     for ent in entities_of(source):
         if ent.file_glob in seen_globs:  # two entities read from one file (qa evaluations)
@@ -264,6 +265,8 @@ def pickup(
     for entity_key, day, drop_name, landing_name in expected:
         item: dict[str, Any] = {"entity": entity_key, "day": day.isoformat(), "name": drop_name}
         info = candidates.get(drop_name)
+        if info is None and entity_key in optional:
+            continue  # an entity only some centers send (queue interval reports): absent is normal
         if info is None:
             item["status"] = "absent"
         elif drop_name in unsettled:

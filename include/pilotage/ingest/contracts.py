@@ -27,6 +27,9 @@ class Entity:
     columns: dict[str, str]  # canonical column -> DuckDB type
     unique_key: tuple[str, ...] = ()  # the columns that identify one record (unique within a delivery)
     optional: frozenset[str] = frozenset()  # columns a layout may leave out (typed NULL)
+    # False: only some centers send it; a day without its file is not recorded as missing unless
+    # the center selects a layout for it (setting ``layouts``)
+    expected: bool = True
 
     @property
     def key(self) -> str:
@@ -95,6 +98,32 @@ ENTITIES: tuple[Entity, ...] = (
         unique_key=("agent_username", "queue_group", "interval_start_at"),
     ),
     Entity(
+        "acd",
+        "queue_intervals",
+        "queue_intervals_{yyyymmdd}.csv",
+        {
+            "queue_name": "VARCHAR",
+            "interval_start_at": "TIMESTAMP",  # UTC
+            "interval_minutes": "INTEGER",  # length of the reported interval (15, 30, 60)
+            "offered": "INTEGER",  # queued contacts (answered + abandoned + flowed out)
+            "answered": "INTEGER",
+            "abandoned": "INTEGER",
+            "answered_within_threshold": "INTEGER",  # answered within the queue's SL threshold
+            "short_abandoned": "INTEGER",  # abandoned within the short-abandon time
+            "abandoned_within_threshold": "INTEGER",  # abandoned within the SL threshold
+            "answered_queue_seconds": "INTEGER",  # total queue time of answered contacts (ASA x answered)
+            "talk_seconds": "INTEGER",  # totals over answered contacts (average x answered)
+            "hold_seconds": "INTEGER",
+            "acw_seconds": "INTEGER",
+            "handle_seconds": "INTEGER",
+            "service_level_published": "DOUBLE",  # the report's own service level (share), to reconcile
+        },
+        unique_key=("queue_name", "interval_start_at"),
+        optional=frozenset({"abandoned_within_threshold", "answered_queue_seconds", "hold_seconds",
+                            "acw_seconds", "handle_seconds", "service_level_published"}),
+        expected=False,
+    ),
+    Entity(
         "crm",
         "cases",
         "cases_{yyyymmdd}.csv",
@@ -114,8 +143,10 @@ ENTITIES: tuple[Entity, ...] = (
             "origin_contact_id": "VARCHAR",
             "supplied_email": "VARCHAR",  # PII
             "supplied_phone": "VARCHAR",  # PII
+            "is_resolved": "BOOLEAN",  # the CRM's resolution flag, when it has one (nullable)
         },
         unique_key=("case_id",),
+        optional=frozenset({"is_resolved"}),
     ),
     Entity(
         "crm",

@@ -35,7 +35,7 @@ _TOP_KEYS = {"entity", "format", "delimiter", "quote", "header", "skip_rows", "e
              "line_endings", "records", "explode", "columns", "drop_when", "description", "vendor",
              "versions", "file", "split_by"}
 _SOURCES = ("from", "value", "const", "concat", "case", *ARITHMETIC)
-_COLUMN_KEYS = {"from", "format", "time_from", "time_format", "tz", "tz_from", "after", "nulls",
+_COLUMN_KEYS = {"from", "format", "time_from", "time_format", "time_regex", "tz", "tz_from", "after", "nulls",
                 "values", "value", "const", "agg", "duration", "empty_as", "only_if", "regex",
                 "default", "scale", "after_tolerance", "concat", "sep", "case", "else", *ARITHMETIC}
 _FORMATS = {"csv": ",", "tsv": "\t", "psv": "|", "jsonl": None, "json": None}
@@ -152,12 +152,23 @@ def _column(where, ent: Entity, name: str, spec: Any, fmt: str, header: bool,
     time_from = spec.get("time_from")
     if time_from is not None:
         time_from = field_ref(where, f"{key}.time_from", time_from, fmt, header)
+    time_regex = spec.get("time_regex")
+    if time_regex is not None:
+        if time_from is None:
+            raise fail(where, f"key '{key}.time_regex' only applies with 'time_from'")
+        try:
+            groups = re.compile(str(time_regex)).groups
+        except re.error as exc:
+            raise fail(where, f"key '{key}.time_regex': not a valid pattern: {exc}") from None
+        if groups < 1:
+            raise fail(where, f"key '{key}.time_regex' needs a capture group: (...)")
     tz_from = spec.get("tz_from")
     if tz_from is not None:
         tz_from = field_ref(where, f"{key}.tz_from", tz_from, fmt, header)
     return ColumnSpec(
         name=name, source=source, type=ctype, format=fmt_opt, time_from=time_from,
-        time_format=str(spec.get("time_format", "%H:%M:%S")), tz=spec.get("tz"), tz_from=tz_from,
+        time_format=str(spec.get("time_format", "%H:%M:%S")),
+        time_regex=str(time_regex) if time_regex is not None else None, tz=spec.get("tz"), tz_from=tz_from,
         after=after, nulls=tuple(str(v) for v in nulls),
         values={str(k): v for k, v in values.items()}, default=spec.get("default", MISSING),
         const=const, agg=agg, duration=duration, empty_as=spec.get("empty_as"), only_if=only_if,

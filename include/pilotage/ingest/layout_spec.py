@@ -50,7 +50,9 @@ Column keys (``columns.<canonical name>``):
                   ``epoch`` / ``epoch_ms`` (UTC seconds / milliseconds), or ``hms`` for a
                   duration ``[H]H:MM:SS`` / ``M:SS`` into seconds (numeric columns)
 ``scale``         multiply a numeric value (``0.001`` for milliseconds -> seconds)
-``time_from``     a separate time-of-day field combined with the date (``time_format``)
+``time_from``     a separate time-of-day field combined with the date (``time_format``);
+                  ``time_regex`` keeps the first capture group of it (an interval label
+                  ``09:00 - 09:15`` -> ``09:00`` with ``"^(\\S+)"``)
 ``tz`` / ``tz_from``  the wall-clock time zone (a name, or a field holding it); converted to UTC
 ``after``         another timestamp column: a value earlier than it by more than
                   ``after_tolerance`` (seconds, or ``90s``/``30m``/``1h``; default 1 hour) crossed
@@ -61,7 +63,9 @@ Column keys (``columns.<canonical name>``):
                   ``else: Y``; a test is ``{field: F, in|not_in|equals|is_null|below|above: ...}``
                   or ``{all|any: [tests]}``; ``then``/``else`` are constants or ``{from: F}``
 ``multiply`` / ``add`` / ``subtract``   arithmetic on numeric fields (each parsed as the
-                  column's ``format``, e.g. ``hms``): ``multiply: [AVG_TALK, CALLS]``
+                  column's ``format``, e.g. ``hms``): ``multiply: [AVG_TALK, CALLS]`` turns an
+                  average into a total; ``nulls`` applies to every operand; a missing operand
+                  gives NULL
 
 The layout is compiled to one DuckDB SELECT over the file; a value that is present but cannot
 be parsed becomes NULL and its column name is listed in the row's ``_errors`` field, which the
@@ -145,6 +149,7 @@ class ColumnSpec:
     format: str | None = None
     time_from: str | int | None = None
     time_format: str = "%H:%M:%S"
+    time_regex: str | None = None  # keep the first capture group of the time field ("09:00 - 09:15")
     tz: str | None = None
     tz_from: str | int | None = None
     after: str | None = None

@@ -136,13 +136,15 @@ class LayoutCompiler:
         return f"({self.field(ref)} is not null)"
 
     # -- text, typing -----------------------------------------------------------------
-    def text(self, ref: str | int, spec: ColumnSpec, *, main: bool = True) -> str:
-        """Raw text with regex, blanks, null sentinels and code maps applied."""
+    def text(self, ref: str | int, spec: ColumnSpec, *, main: bool = True, cut: str | None = None) -> str:
+        """Raw text with regex (``cut`` for a non-main field), blanks, null sentinels and code maps applied."""
         if main and spec.agg:
             raw = self._aggregate(spec)
         else:
             raw = self.field(ref)
         expr = f"nullif(trim({raw}), '')"
+        if cut:
+            expr = f"nullif(regexp_extract({expr}, {sql_quote(cut)}, 1), '')"
         if spec.regex and main:
             expr = f"nullif(regexp_extract({expr}, {sql_quote(spec.regex)}, 1), '')"
         if spec.nulls:
@@ -235,8 +237,7 @@ class LayoutCompiler:
             return f"try_cast({text} as date)"
         if spec.type == "TIMESTAMP":
             if spec.time_from is not None:
-                time_text = self.text(spec.time_from, spec, main=False)
-                text = f"({text} || ' ' || {time_text})"
+                text = f"({text} || ' ' || {self.text(spec.time_from, spec, main=False, cut=spec.time_regex)})"
                 fmt = f"{fmt or '%Y-%m-%d'} {spec.time_format}"
             if fmt and "%z" in fmt:
                 return f"timezone('UTC', try_strptime({text}, {sql_quote(fmt)}))"
@@ -260,7 +261,7 @@ class LayoutCompiler:
             parts.append(f"{expr} as {_ident(spec.name)}")
             present = self.source_text(spec)
             if present is not None and spec.time_from is not None:
-                present = f"({present} || ' ' || {self.text(spec.time_from, spec, main=False)})"
+                present = f"({present} || ' ' || {self.text(spec.time_from, spec, main=False, cut=spec.time_regex)})"
             if present is not None and not spec.is_constant:
                 checks.append(f"case when {present} is not null and ({expr}) is null "
                               f"then {sql_quote(spec.name)} end")

@@ -22,7 +22,7 @@ from pilotage.faults import checkpoint
 from pilotage.ingest import gates, landing, loader, validation_docs
 from pilotage.ingest.contracts import entities_of
 from pilotage.ingest.entity_check import validate_entity, write_reason
-from pilotage.ingest.layout_lookup import layout_of
+from pilotage.ingest.layout_lookup import layout_of, layout_selection
 from pilotage.progress import Progress
 from pilotage.progress import log as progress_log
 from pilotage.settings import Settings
@@ -66,6 +66,8 @@ def land(source: str, window: Window, settings: Settings,
                 archived = landing.archive_file(path, settings.archive_dir, source, day, sha,
                                                 several_days=layout.split_by is not None)
                 item.update(status="delivered", file=str(archived), sha256=sha)
+            elif not _expected(ent, settings):
+                continue  # an entity this center does not send (e.g. queue interval reports)
             else:
                 item.update(status="missing")
             manifest.append(item)
@@ -74,6 +76,14 @@ def land(source: str, window: Window, settings: Settings,
     log.info("%s: %d file(s) delivered, %d missing, %d refused for %s..%s", source, count["delivered"],
              count["missing"], count["refused"], window.start, window.end)
     return manifest
+
+
+def _expected(ent, settings: Settings) -> bool:
+    """Is a day without this entity's file missing? Always for the entities every center sends;
+    for the others (``Entity.expected`` false: queue interval reports) only when the center
+    lists it in ``center.yml`` ``delivers`` or selects a layout for it."""
+    return (ent.expected or ent.key in layout_selection(settings.layouts)
+            or ent.key in settings.center().delivers)
 
 
 def validate(source: str, manifest: list[dict[str, Any]], settings: Settings,

@@ -225,6 +225,7 @@ _T: dict[str, tuple[str, str]] = {  # key: (fr, en)
     "ces_mean": ("Effort client (CES)", "Customer effort (CES)"),
     "repeat_rate": ("Taux de réitération", "Repeat-contact rate"),
     "fcr_rate": ("Résolution au premier contact", "First-contact resolution"),
+    "resolution_rate": ("Taux de résolution", "Resolution rate"),
     "cost_per_contact": ("Coût par contact", "Cost per contact"),
     "occupancy_rate": ("Taux d'occupation", "Occupancy"),
     "staffing_coverage": ("Couverture du besoin", "Staffing coverage"),

@@ -48,6 +48,14 @@ VARIANTS: dict[str, tuple[str, str]] = {
     "variant:top_2_box": ("part des notes 4 et 5 sur 5 (top 2)", "share of 4 and 5 out of 5 (top 2 box)"),
     "variant:same_month_last_year_x_trend": (
         "même mois l'an dernier × tendance récente", "same month last year × recent trend"),
+    "variant:repeat_and_resolution_flag": (
+        "sans réitération et dossier non marqué non résolu par le CRM",
+        "no repeat and the case not flagged unresolved by the CRM"),
+    "variant:repeat_only": ("sans réitération (indicateur de résolution du CRM ignoré)",
+                            "no repeat (the CRM's resolution flag ignored)"),
+    "variant:aht_seconds:queued": ("contacts traités depuis une file", "contacts answered from a queue"),
+    "variant:aht_seconds:all_handled": ("tous les contacts traités, en file ou non",
+                                        "every handled contact, queued or not"),
 }
 
 CODES: dict[str, tuple[str, str]] = {
@@ -108,7 +116,10 @@ def code_text(code: str, lang: str) -> str | None:
 
 
 def variant_text(code: str, lang: str, kpi_id: str | None = None) -> str:
-    """Words for a KPI's definition variant (``genesys_excl_short``, ``7 days``...)."""
+    """Words for a KPI's definition variant (``genesys_excl_short``, ``7 days``...); a variant of
+    several parts (``repeat_and_resolution_flag, 7 days``) is said part by part."""
+    if ", " in code:
+        return ", ".join(variant_text(part, lang, kpi_id) for part in code.split(", "))
     pair = VARIANTS.get(f"variant:{kpi_id}:{code}") or VARIANTS.get(f"variant:{code}")
     if pair:
         return _pick(pair, lang)

@@ -90,6 +90,8 @@ queue_months as (
         sum(callbacks) as callbacks,
         sum(flow_outs) as flow_outs,
         sum(handle_seconds) as handle_seconds,
+        sum(handled) as handled,
+        sum(handled_handle_seconds) as handled_handle_seconds,
         sum(erlang_required_agents) as required_agent_intervals,
         sum(case when erlang_required_agents is not null then scheduled_agents end) as scheduled_agent_intervals,
         (
@@ -142,7 +144,7 @@ contact_months as (
         count(case when is_repeat_eligible then 1 end) as repeat_eligible,
         count(case when is_repeat_eligible and is_repeat_contact then 1 end) as repeat_contacts,
         count(case when is_repeat_eligible and is_answered then 1 end) as fcr_eligible,
-        count(case when is_repeat_eligible and is_answered and not has_repeat_within_window then 1 end)
+        count(case when is_repeat_eligible and is_answered and {{ first_contact_resolved() }} then 1 end)
             as fcr_resolved
 
     from contacts
@@ -282,6 +284,8 @@ site_months as (
         coalesce(queue_months.callbacks, 0) as callbacks,
         coalesce(queue_months.flow_outs, 0) as flow_outs,
         coalesce(queue_months.handle_seconds, 0) as handle_seconds,
+        coalesce(queue_months.handled, 0) as handled,
+        coalesce(queue_months.handled_handle_seconds, 0) as handled_handle_seconds,
         queue_months.required_agent_intervals,
         queue_months.scheduled_agent_intervals,
         coalesce(agent_months.scheduled_seconds, 0) as scheduled_seconds,
@@ -351,6 +355,8 @@ provider_months as (
         sum(callbacks) as callbacks,
         sum(flow_outs) as flow_outs,
         sum(handle_seconds) as handle_seconds,
+        sum(handled) as handled,
+        sum(handled_handle_seconds) as handled_handle_seconds,
         sum(required_agent_intervals) as required_agent_intervals,
         sum(scheduled_agent_intervals) as scheduled_agent_intervals,
         sum(scheduled_seconds) as scheduled_seconds,

@@ -1,4 +1,15 @@
 {#- queue time recomputed from the queue timestamps when Queue.Duration is missing -#}
+{#- answered / abandoned / flowed out: var contact_outcome_source. outcome_code (default): the
+    vendor's outcome column decides when the export has one (answered, abandoned, other = sent
+    elsewhere: a flow-out), the timestamps otherwise; timestamps: the outcome column is ignored. -#}
+{%- set outcome_source = var('contact_outcome_source', 'outcome_code') | string | trim -%}
+{%- if outcome_source not in ['outcome_code', 'timestamps'] -%}
+    {{ exceptions.raise_compiler_error(
+        "contact_outcome_source: unknown variant '" ~ outcome_source ~ "', expected outcome_code or timestamps"
+    ) }}
+{%- endif -%}
+{%- set no_outcome = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+{%- set outcome = 'contacts.outcome' if outcome_source == 'outcome_code' else no_outcome -%}
 {%- set queue_seconds_recomputed = dbt.datediff(
     'contacts.enqueued_at',
     'coalesce(contacts.dequeued_at, contacts.connected_to_agent_at, contacts.disconnected_at)',
@@ -69,19 +80,29 @@ contacts_booked as (
         -- agent; flow-out = queued, never connected, and the interaction went on in a later leg
         -- (queue transfer or callback request); abandoned = queued, never connected, no later leg
         contacts.enqueued_at is not null as is_offered,
-        -- (an export with no answer timestamp says it in `outcome`, which then decides)
+        -- (with contact_outcome_source = outcome_code, a vendor's outcome decides when present:
+        -- answered, abandoned, or other = sent elsewhere, a flow-out)
         contacts.enqueued_at is not null
-        and coalesce(contacts.outcome = 'answered', contacts.connected_to_agent_at is not null) as is_answered,
+        and coalesce({{ outcome }} = 'answered', contacts.connected_to_agent_at is not null) as is_answered,
         contacts.enqueued_at is not null
         and coalesce(
-            contacts.outcome = 'abandoned',
+            {{ outcome }} = 'abandoned',
             contacts.connected_to_agent_at is null and later_legs.first_leg_contact_id is null
         ) as is_abandoned,
-        contacts.enqueued_at is not null and contacts.connected_to_agent_at is null
-        and later_legs.first_leg_contact_id is not null as is_flow_out,
-        contacts.enqueued_at is not null and contacts.connected_to_agent_at is null
+        contacts.enqueued_at is not null
+        and coalesce(
+            {{ outcome }} = 'other',
+            contacts.connected_to_agent_at is null and later_legs.first_leg_contact_id is not null
+        ) as is_flow_out,
+        contacts.enqueued_at is not null
+        and coalesce(
+            {{ outcome }} = 'other',
+            contacts.connected_to_agent_at is null and later_legs.first_leg_contact_id is not null
+        )
         and coalesce(later_legs.has_callback_leg, false) as is_callback,
         coalesce(contacts.initial_contact_id <> contacts.contact_id, false) as is_transfer_leg,
+        -- an agent took a contact that never queued (outbound, direct transfer)
+        contacts.enqueued_at is null and contacts.connected_to_agent_at is not null as is_unqueued_handled,
 
         -- Queue.Duration, else recomputed from the queue timestamps
         case
@@ -167,7 +188,15 @@ final as (
                 then coalesce(talk_seconds, 0) + coalesce(hold_seconds, 0) + coalesce(acw_seconds, 0)
             else 0
         end as handle_seconds,
-        case when is_answered then coalesce(hold_count, 0) else 0 end as hold_count
+        case when is_answered then coalesce(hold_count, 0) else 0 end as hold_count,
+
+        -- every contact an agent handled, queued or not (AHT variant all_handled)
+        is_answered or is_unqueued_handled as is_handled,
+        case
+            when is_answered or is_unqueued_handled
+                then coalesce(talk_seconds, 0) + coalesce(hold_seconds, 0) + coalesce(acw_seconds, 0)
+            else 0
+        end as handled_handle_seconds
 
     from joined
 

@@ -2,7 +2,11 @@
     contacts (booked in the interval of queue entry), the WFM forecast, scheduled OPEN time and
     logged-in (staffed) time. fct_queue_intervals adds the Erlang C estimates and keeps the
     window's business dates. The business date of an interval is its local date on the wall clock
-    of the queue's site (var site_time_zones, else the center's local_time_zone). -#}
+    of the queue's site (var site_time_zones, else the center's local_time_zone).
+    Volumes and durations come from the contact records; a queue and local day without any
+    contact record takes them from the queue interval report instead (centers that send only
+    interval reports), its shorter intervals summed into the reporting interval. volume_source
+    says which. int_queue_days_reconciled compares the two where both exist. -#}
 
 {%- set interval_seconds = interval_seconds() -%}
 
@@ -12,6 +16,12 @@ contacts as (
 
     select * from {{ ref('int_contacts_enriched') }}
     where queue_name is not null
+
+),
+
+interval_reports as (
+
+    select * from {{ ref('stg_acd__queue_intervals') }}
 
 ),
 
@@ -51,10 +61,67 @@ contact_totals as (
     select
         queue_name,
         interval_start_at,
-        {{ contact_component_aggregates() }}
+        {{ contact_component_aggregates() }},
+        count(case when is_handled then 1 end) as handled,
+        sum(handled_handle_seconds) as handled_handle_seconds
 
     from contacts
     group by queue_name, interval_start_at
+
+),
+
+contact_record_queue_days as (
+
+    select distinct
+        queue_name,
+        cast({{ utc_to_local('interval_start_at') }} as date) as business_date
+    from contact_totals
+
+),
+
+report_totals as (
+
+    -- interval-report rows of the queue-days the contact records do not cover
+    select
+        interval_reports.queue_name,
+        {{ floor_to_interval('interval_reports.interval_start_at') }} as interval_start_at,
+        sum(interval_reports.offered) as offered,
+        sum(interval_reports.answered) as answered,
+        sum(interval_reports.abandoned) as abandoned,
+        sum(interval_reports.short_abandoned) as short_abandoned,
+        sum(interval_reports.answered_within_threshold) as answered_within_threshold,
+        sum(interval_reports.abandoned_within_threshold) as abandoned_within_threshold,
+        0 as callbacks,
+        sum(interval_reports.offered - interval_reports.answered - interval_reports.abandoned) as flow_outs,
+        sum(interval_reports.answered_queue_seconds) as answered_queue_seconds,
+        sum(interval_reports.talk_seconds) as talk_seconds,
+        sum(interval_reports.hold_seconds) as hold_seconds,
+        sum(interval_reports.acw_seconds) as acw_seconds,
+        sum(interval_reports.handle_seconds) as handle_seconds,
+        -- a queue report knows only queued contacts
+        sum(interval_reports.answered) as handled,
+        sum(interval_reports.handle_seconds) as handled_handle_seconds
+
+    from interval_reports
+    left join contact_record_queue_days
+        on interval_reports.queue_name = contact_record_queue_days.queue_name
+        and interval_reports.interval_date_local = contact_record_queue_days.business_date
+    where contact_record_queue_days.queue_name is null
+    group by interval_reports.queue_name, {{ floor_to_interval('interval_reports.interval_start_at') }}
+
+),
+
+volume_totals as (
+
+    select
+        'contact_records' as volume_source,
+        contact_totals.*
+    from contact_totals
+    union all
+    select
+        'interval_report' as volume_source,
+        report_totals.*
+    from report_totals
 
 ),
 
@@ -130,7 +197,7 @@ spine as (
     select
         queue_name,
         interval_start_at
-    from contact_totals
+    from volume_totals
     union
     select
         queue_name,
@@ -162,7 +229,10 @@ joined as (
         spine.interval_start_at,
         {{ utc_to_local('spine.interval_start_at', site_column='queues.site_id') }} as interval_start_local,
         cast({{ utc_to_local('spine.interval_start_at', site_column='queues.site_id') }} as date) as business_date,
-        {{ contact_component_totals('contact_totals') }},
+        volume_totals.volume_source,
+        {{ contact_component_totals('volume_totals') }},
+        coalesce(volume_totals.handled, 0) as handled,
+        coalesce(volume_totals.handled_handle_seconds, 0) as handled_handle_seconds,
         forecast_totals.forecast_contacts,
         forecast_totals.forecast_workload_seconds,
         forecast_totals.forecast_required_agents,
@@ -174,9 +244,9 @@ joined as (
     from spine
     inner join queues
         on spine.queue_name = queues.queue_name
-    left join contact_totals
-        on spine.queue_name = contact_totals.queue_name
-        and spine.interval_start_at = contact_totals.interval_start_at
+    left join volume_totals
+        on spine.queue_name = volume_totals.queue_name
+        and spine.interval_start_at = volume_totals.interval_start_at
     left join forecast_totals
         on spine.queue_name = forecast_totals.queue_name
         and spine.interval_start_at = forecast_totals.interval_start_at

@@ -19,6 +19,7 @@
 {%- set sl_variant = var('service_level_variant', 'genesys_excl_short') -%}
 {%- set abandon_variant = var('abandon_rate_variant', 'over_offered') -%}
 {%- set sl_parts = kpi_long_variant_parts('service_level', sl_variant) -%}
+{%- set aht_parts = kpi_long_variant_parts('aht', var('aht_variant', 'queued')) -%}
 
 with
 
@@ -66,7 +67,7 @@ final as (
         cast('{{ abandon_variant }}' as {{ dbt.type_string() }}) as abandon_rate_variant,
 
         -- durations
-        cast({{ safe_divide('handle_seconds', 'answered') }} as {{ dbt.type_float() }}) as aht_seconds,
+        cast({{ safe_divide(aht_parts[0], aht_parts[1]) }} as {{ dbt.type_float() }}) as aht_seconds,
         cast({{ safe_divide('talk_seconds', 'answered') }} as {{ dbt.type_float() }}) as talk_time_seconds,
         cast({{ safe_divide('answered_queue_seconds', 'answered') }} as {{ dbt.type_float() }}) as asa_seconds,
         cast(handle_seconds as {{ dbt.type_bigint() }}) as handle_seconds,

@@ -15,6 +15,8 @@
 {%- set sl_parts = kpi_long_variant_parts('service_level', sl_variant) -%}
 {%- set abandon_parts = kpi_long_variant_parts('abandon_rate', abandon_variant) -%}
 {%- set occupancy_parts = kpi_long_variant_parts('occupancy', occupancy_variant) -%}
+{%- set aht_variant = var('aht_variant', 'queued') -%}
+{%- set aht_parts = kpi_long_variant_parts('aht', aht_variant) -%}
 
 with
 
@@ -63,6 +65,8 @@ queue_weeks as (
         sum(hold_seconds) as hold_seconds,
         sum(acw_seconds) as acw_seconds,
         sum(handle_seconds) as handle_seconds,
+        sum(handled) as handled,
+        sum(handled_handle_seconds) as handled_handle_seconds,
         sum(case when has_forecast_day then abs(offered - coalesce(forecast_contacts, 0)) end)
             as forecast_abs_error,
         sum(case when has_forecast_day then offered end) as forecast_actual_offered,
@@ -113,7 +117,7 @@ kpis as (
          'actual': abandon_rate(abandon_variant), 'variant': abandon_variant},
         {'id': 'answer_rate', 'numerator': 'answered', 'denominator': 'offered'},
         {'id': 'asa_seconds', 'numerator': 'answered_queue_seconds', 'denominator': 'answered'},
-        {'id': 'aht_seconds', 'numerator': 'handle_seconds', 'denominator': 'answered'},
+        {'id': 'aht_seconds', 'numerator': aht_parts[0], 'denominator': aht_parts[1], 'variant': aht_variant},
         {'id': 'talk_time_seconds', 'numerator': 'talk_seconds', 'denominator': 'answered'},
         {'id': 'hold_time_seconds', 'numerator': 'hold_seconds', 'denominator': 'answered'},
         {'id': 'acw_time_seconds', 'numerator': 'acw_seconds', 'denominator': 'answered'},

@@ -16,6 +16,7 @@
 
 {%- set repeat_days = var('repeat_window_days', 7) | int -%}
 {%- set repeat_variant = repeat_days ~ ' days' -%}
+{%- set fcr_variant = var('fcr_variant', 'repeat_and_resolution_flag') -%}
 {%- set keys = ['provider_id', 'site_id', 'team_id', 'breakdown_type', 'breakdown_value'] -%}
 {%- set unpivot_keys = keys + ['period_start'] -%}
 
@@ -178,7 +179,10 @@ resolution_components as (
         team_id,
         period_start,
         count(*) as fcr_eligible,
-        count(case when not has_repeat_within_window then 1 end) as fcr_resolved
+        count(case when {{ first_contact_resolved(fcr_variant) }} then 1 end) as fcr_resolved,
+        -- resolution rate: handled contacts whose case carries the CRM's resolution flag
+        count(is_case_resolved) as resolution_flagged,
+        count(case when is_case_resolved then 1 end) as resolution_resolved
 
     from contacts_with_team
     where is_answered
@@ -228,7 +232,9 @@ team_totals as (
         coalesce(survey_components.ces_responses, 0) as ces_responses,
         coalesce(survey_components.ces_score_sum, 0) as ces_score_sum,
         coalesce(resolution_components.fcr_eligible, 0) as fcr_eligible,
-        coalesce(resolution_components.fcr_resolved, 0) as fcr_resolved
+        coalesce(resolution_components.fcr_resolved, 0) as fcr_resolved,
+        coalesce(resolution_components.resolution_flagged, 0) as resolution_flagged,
+        coalesce(resolution_components.resolution_resolved, 0) as resolution_resolved
 
     from team_components as spine
     left join evaluation_components
@@ -265,7 +271,9 @@ team_and_site_totals as (
         ces_responses,
         ces_score_sum,
         fcr_eligible,
-        fcr_resolved
+        fcr_resolved,
+        resolution_flagged,
+        resolution_resolved
     from team_totals
 
     union all
@@ -284,7 +292,9 @@ team_and_site_totals as (
         sum(ces_responses) as ces_responses,
         sum(ces_score_sum) as ces_score_sum,
         sum(fcr_eligible) as fcr_eligible,
-        sum(fcr_resolved) as fcr_resolved
+        sum(fcr_resolved) as fcr_resolved,
+        sum(resolution_flagged) as resolution_flagged,
+        sum(resolution_resolved) as resolution_resolved
     from team_totals
     group by provider_id, site_id, period_start
 
@@ -393,7 +403,9 @@ kpis as (
         {'id': 'csat', 'numerator': 'csat_satisfied', 'denominator': 'csat_responses', 'variant': 'top_2_box'},
         {'id': 'csat_mean_score', 'numerator': 'csat_score_sum', 'denominator': 'csat_responses'},
         {'id': 'ces', 'numerator': 'ces_score_sum', 'denominator': 'ces_responses'},
-        {'id': 'fcr_rate', 'numerator': 'fcr_resolved', 'denominator': 'fcr_eligible', 'variant': repeat_variant},
+        {'id': 'fcr_rate', 'numerator': 'fcr_resolved', 'denominator': 'fcr_eligible',
+         'variant': fcr_variant ~ ', ' ~ repeat_variant},
+        {'id': 'resolution_rate', 'numerator': 'resolution_resolved', 'denominator': 'resolution_flagged'},
     ]) }}
 
     union all

@@ -16,7 +16,11 @@
     the local/UTC day edge) on both sides. has_repeat_within_window of a day therefore changes
     when later days arrive: the pipeline rebuilds each run's days plus the 7 days before them
     (pilotage.transform.LATE_ARRIVAL_DAYS), which refreshes the flag as long as
-    repeat_window_days <= 7. -#}
+    repeat_window_days <= 7.
+
+    is_case_resolved: the CRM's resolution flag of the contact's case (by case number, else the
+    case it opened); null without a case or when the CRM has no flag. A case resolved later
+    reaches the contacts of the days a run rebuilds. -#}
 
 {%- set repeat_days = var('repeat_window_days') | int -%}
 {%- if repeat_days < 0 -%}
@@ -47,6 +51,37 @@ contacts_scoped as (
         and (customer_key is not null or nullif(case_number, '') is not null)
             as is_repeat_eligible
     from contacts_enriched
+
+),
+
+cases as (
+
+    select * from {{ ref('stg_crm__cases') }}
+
+),
+
+case_resolution_by_number as (
+
+    -- a case number shared by several cases is resolved when every flagged one is
+    select
+        case_number,
+        min(case when is_resolved then 1 else 0 end) = 1 as is_resolved
+    from cases
+    where case_number is not null
+        and is_resolved is not null
+    group by case_number
+
+),
+
+case_resolution_by_origin as (
+
+    select
+        origin_contact_id,
+        min(case when is_resolved then 1 else 0 end) = 1 as is_resolved
+    from cases
+    where origin_contact_id is not null
+        and is_resolved is not null
+    group by origin_contact_id
 
 ),
 
@@ -115,13 +150,19 @@ contacts as (
                 case_neighbours.next_initiated_at
                 <= {{ dbt.dateadd('day', repeat_days, 'contacts_scoped.initiated_at') }}, false
             )
-        ) as has_repeat_within_window
+        ) as has_repeat_within_window,
+        coalesce(case_resolution_by_number.is_resolved, case_resolution_by_origin.is_resolved)
+            as is_case_resolved
 
     from contacts_scoped
     left join customer_neighbours
         on contacts_scoped.contact_id = customer_neighbours.contact_id
     left join case_neighbours
         on contacts_scoped.contact_id = case_neighbours.contact_id
+    left join case_resolution_by_number
+        on nullif(contacts_scoped.case_number, '') = case_resolution_by_number.case_number
+    left join case_resolution_by_origin
+        on contacts_scoped.contact_id = case_resolution_by_origin.origin_contact_id
     where {{ business_date_window('contacts_scoped.business_date') }}
 
 ),
@@ -184,6 +225,7 @@ final as (
         cast(is_repeat_contact as {{ dbt.type_boolean() }}) as is_repeat_contact,
         cast(has_repeat_within_window as {{ dbt.type_boolean() }}) as has_repeat_within_window,
         cast({{ repeat_days }} as {{ dbt.type_int() }}) as repeat_window_days,
+        cast(is_case_resolved as {{ dbt.type_boolean() }}) as is_case_resolved,
 
         -- e-mail response time
         cast(case when channel = 'EMAIL' and is_answered then queue_seconds end as {{ dbt.type_int() }})

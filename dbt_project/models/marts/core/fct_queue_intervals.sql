@@ -111,6 +111,9 @@ final as (
         cast(short_abandon_seconds as {{ dbt.type_int() }}) as short_abandon_seconds,
         cast(sl_target as {{ dbt.type_float() }}) as sl_target,
 
+        -- contact_records, or interval_report for a queue-day without contact records
+        cast(volume_source as {{ dbt.type_string() }}) as volume_source,
+
         -- volumes
         cast(offered as {{ dbt.type_bigint() }}) as offered,
         cast(answered as {{ dbt.type_bigint() }}) as answered,
@@ -127,6 +130,8 @@ final as (
         cast(hold_seconds as {{ dbt.type_bigint() }}) as hold_seconds,
         cast(acw_seconds as {{ dbt.type_bigint() }}) as acw_seconds,
         cast(handle_seconds as {{ dbt.type_bigint() }}) as handle_seconds,
+        cast(handled as {{ dbt.type_bigint() }}) as handled,
+        cast(handled_handle_seconds as {{ dbt.type_bigint() }}) as handled_handle_seconds,
 
         -- forecast (WFM)
         cast(forecast_contacts as {{ dbt.type_float() }}) as forecast_contacts,

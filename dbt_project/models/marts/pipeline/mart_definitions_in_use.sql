@@ -6,7 +6,7 @@
     packs' covers state these instead of reading dbt_project.yml. -#}
 
 {%- set definition_vars = ['service_level_variant', 'abandon_rate_variant', 'occupancy_variant',
-                           'repeat_window_days', 'fte_hours_per_month', 'forecast_horizon_months'] -%}
+                           'contact_outcome_source', 'aht_variant', 'fcr_variant', 'repeat_window_days', 'fte_hours_per_month', 'forecast_horizon_months'] -%}
 
 with
 

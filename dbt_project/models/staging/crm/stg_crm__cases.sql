@@ -39,6 +39,7 @@ renamed as (
         status,
         priority,
         is_closed,
+        is_resolved,  -- the CRM's resolution flag; null when the CRM has none
 
         -- timestamps
         created_at,
