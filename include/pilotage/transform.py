@@ -36,6 +36,26 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+# The production build leaves out dbt's unit tests: they test the SQL, not the day's data, and run
+# in `make test` (tests/test_dbt_*); the data tests still run.
+PRODUCTION_FLAGS = ("--exclude-resource-type", "unit_test")
+
+
+def dbt_build_command(settings: Settings, window: Window | None = None,
+                      late_days: int = LATE_ARRIVAL_DAYS, extra_args: list[str] | None = None) -> list[str]:
+    """The production ``dbt build`` command line (without its environment): vars ``date_from`` /
+    ``date_to`` of the window moved back by ``late_days``, ``local_time_zone``, unit tests left out
+    (:data:`PRODUCTION_FLAGS`), then ``extra_args`` (e.g. ``--select``)."""
+    variables: dict[str, str] = {}
+    if window is not None:
+        variables = {"date_from": (window.first - timedelta(days=late_days)).isoformat(),
+                     "date_to": window.last.isoformat()}
+    variables["local_time_zone"] = settings.time_zone
+    project = settings.dbt_project_dir
+    return [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),
+            "--vars", json.dumps(variables), *PRODUCTION_FLAGS, *(extra_args or [])]
+
+
 def dbt_build(settings: Settings, window: Window | None = None, extra_args: list[str] | None = None,
               late_days: int = LATE_ARRIVAL_DAYS) -> None:
     """``dbt build``; with a window, vars ``date_from``/``date_to`` (inclusive) so incremental marts
@@ -44,14 +64,8 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     Output is streamed to the log. Holds the warehouse writer lock. When dbt exits 0 (models
     built, tests passed) the marts are published (:func:`pilotage.publish.publish`); otherwise
     :class:`DbtError` names the failing nodes and the last published copy stays untouched."""
-    variables: dict[str, str] = {}
-    if window is not None:
-        variables = {"date_from": (window.first - timedelta(days=late_days)).isoformat(),
-                     "date_to": window.last.isoformat()}
-    variables["local_time_zone"] = settings.time_zone
     project = settings.dbt_project_dir
-    cmd = [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),
-           "--vars", json.dumps(variables), *(extra_args or [])]
+    cmd = dbt_build_command(settings, window, late_days, extra_args)
     key, _where = hash_key.resolve(settings)
     env = subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path),
                           # the customer hash key: read by the dbt-duckdb plugin, scrubbed from dbt's logs
