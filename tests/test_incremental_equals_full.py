@@ -73,9 +73,8 @@ def test_run_after_run_equals_one_full_build(warehouses, compare, schema: str, c
 
 
 def test_the_sample_spans_the_windows(warehouses) -> None:
-    """Non-vacuous: every day has contacts, and the first days lie outside the last run's window."""
+    """Non-vacuous: every day has contacts, and the first day lies outside the last run's window."""
     import duckdb
-
     from pilotage.transform import LATE_ARRIVAL_DAYS
 
     con = duckdb.connect(str(warehouses[0]), read_only=True)
