@@ -41,33 +41,37 @@ def dbt_executable() -> str:
 PRODUCTION_FLAGS = ("--exclude-resource-type", "unit_test")
 
 
-def dbt_build_command(settings: Settings, window: Window | None = None,
-                      late_days: int = LATE_ARRIVAL_DAYS, extra_args: list[str] | None = None) -> list[str]:
-    """The production ``dbt build`` command line (without its environment): vars ``date_from`` /
-    ``date_to`` of the window moved back by ``late_days``, ``local_time_zone``, unit tests left out
-    (:data:`PRODUCTION_FLAGS`), then ``extra_args`` (e.g. ``--select``)."""
-    variables: dict[str, str] = {}
-    if window is not None:
-        variables = {"date_from": (window.first - timedelta(days=late_days)).isoformat(),
-                     "date_to": window.last.isoformat()}
-    variables["local_time_zone"] = settings.time_zone
+def dbt_build_command(settings: Settings, extra_args: list[str] | None = None) -> list[str]:
+    """The production ``dbt build`` command line: var ``local_time_zone`` (the same every run, so
+    dbt's partial parse is kept), unit tests left out (:data:`PRODUCTION_FLAGS`), then
+    ``extra_args`` (e.g. ``--select``). The window goes in the environment: :func:`window_env`."""
     project = settings.dbt_project_dir
     return [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),
-            "--vars", json.dumps(variables), *PRODUCTION_FLAGS, *(extra_args or [])]
+            "--vars", json.dumps({"local_time_zone": settings.time_zone}), *PRODUCTION_FLAGS,
+            *(extra_args or [])]
+
+
+def window_env(window: Window | None, late_days: int = LATE_ARRIVAL_DAYS) -> dict[str, str]:
+    """Env vars of the build's business-date window (read by the dbt macro business_date_bounds):
+    the window moved back by ``late_days``; empty values (every date) without a window."""
+    if window is None:
+        return {"PILOTAGE_DBT_DATE_FROM": "", "PILOTAGE_DBT_DATE_TO": ""}
+    return {"PILOTAGE_DBT_DATE_FROM": (window.first - timedelta(days=late_days)).isoformat(),
+            "PILOTAGE_DBT_DATE_TO": window.last.isoformat()}
 
 
 def dbt_build(settings: Settings, window: Window | None = None, extra_args: list[str] | None = None,
               late_days: int = LATE_ARRIVAL_DAYS) -> None:
-    """``dbt build``; with a window, vars ``date_from``/``date_to`` (inclusive) so incremental marts
+    """``dbt build``; with a window, its dates (inclusive, :func:`window_env`) so incremental marts
     rebuild only those business days (``date_from`` moved back by ``late_days`` for late survey
     answers and evaluations); without, every day. ``local_time_zone`` is the center's zone.
     Output is streamed to the log. Holds the warehouse writer lock. When dbt exits 0 (models
     built, tests passed) the marts are published (:func:`pilotage.publish.publish`); otherwise
     :class:`DbtError` names the failing nodes and the last published copy stays untouched."""
     project = settings.dbt_project_dir
-    cmd = dbt_build_command(settings, window, late_days, extra_args)
+    cmd = dbt_build_command(settings, extra_args)
     key, _where = hash_key.resolve(settings)
-    env = subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path),
+    env = subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path), **window_env(window, late_days),
                           # the customer hash key: read by the dbt-duckdb plugin, scrubbed from dbt's logs
                           hash_key.DBT_ENV_VAR: key}, defaults={
         "DBT_TARGET_PATH": str(settings.data_dir / "dbt" / "target"),
