@@ -84,3 +84,15 @@ def test_the_sample_spans_the_windows(warehouses) -> None:
     con.close()
     assert days == ((LAST - FIRST).days + 1, FIRST) and cases > 0
     assert FIRST < LAST - timedelta(days=LATE_ARRIVAL_DAYS)
+
+
+def test_the_daily_runs_were_window_runs_that_kept_the_partial_parse(warehouses) -> None:
+    """The last run compiled its window (the day and the late-arrival days before it), and no run
+    re-parsed the project because its window changed (the window is not in --vars)."""
+    from pilotage.transform import LATE_ARRIVAL_DAYS
+
+    dbt_dir = warehouses[0].parents[1] / "dbt"
+    compiled = next((dbt_dir / "target" / "compiled").rglob("fct_contacts.sql")).read_text()
+    assert f"cast('{LAST - timedelta(days=LATE_ARRIVAL_DAYS)}' as date)" in compiled
+    log = (dbt_dir / "logs" / "dbt.log").read_text()
+    assert "partial parsing because config vars" not in log
