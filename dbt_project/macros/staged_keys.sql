@@ -8,7 +8,7 @@
     Assumes raw changes only for window business dates (the load replaces the days of its run).
 -#}
 {% macro staged_keys_source(relation, keys) -%}
-    {%- if is_incremental() and pilotage.business_date_bounds() is not none -%}
+    {%- if pilotage.business_date_bounds() is not none and is_incremental() -%}
     select candidate.*
     from {{ relation }} as candidate
     where exists (
