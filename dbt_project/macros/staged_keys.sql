@@ -8,7 +8,7 @@
     Assumes raw changes only for window business dates (the load replaces the days of its run).
 -#}
 {% macro staged_keys_source(relation, keys) -%}
-    {%- if pilotage.business_date_bounds() is not none and is_incremental() -%}
+    {%- if is_incremental() and pilotage.business_date_bounds() is not none -%}
     select candidate.*
     from {{ relation }} as candidate
     where exists (
