@@ -14,10 +14,17 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Returns none (no window) or [date_from, date_to] as ISO strings, validated. -#}
+{#- Returns none (no window) or [date_from, date_to] as ISO strings, validated. Without the vars,
+    the window comes from env vars PILOTAGE_DBT_DATE_FROM / PILOTAGE_DBT_DATE_TO, read only when
+    executing: the production build passes it there, so its --vars stay the same from run to run
+    and dbt keeps its partial parse (changed --vars force a full parse). -#}
 {% macro business_date_bounds() -%}
     {%- set date_from = var('date_from', none) -%}
     {%- set date_to = var('date_to', none) -%}
+    {%- if execute and date_from in (none, '') and date_to in (none, '') -%}
+        {%- set date_from = env_var('PILOTAGE_DBT_DATE_FROM', '') -%}
+        {%- set date_to = env_var('PILOTAGE_DBT_DATE_TO', '') -%}
+    {%- endif -%}
     {%- if date_from in (none, '') and date_to in (none, '') -%}
         {{ return(none) }}
     {%- endif -%}

@@ -46,11 +46,25 @@ def configure(settings: Settings) -> dict[str, str]:
     return defaults
 
 
+def metadata_db_is_current() -> bool:
+    """True when the metadata DB's schema is at the installed Airflow's migration heads (one
+    alembic read; no ``airflow db migrate`` subprocess)."""
+    from airflow.utils.db import check_migrations
+
+    try:
+        check_migrations(timeout=1)  # returns at once when current; waits 1 s then raises when not
+    except TimeoutError:
+        return False
+    return True
+
+
 def ensure_metadata_db(settings: Settings) -> None:
-    """Create or upgrade the metadata DB (``airflow db migrate``) and the 1-slot writer pool."""
+    """Create or upgrade the metadata DB (``airflow db migrate``, only when its schema is behind
+    the installed Airflow) and the 1-slot writer pool."""
     configure(settings)
-    airflow = str(Path(sys.executable).with_name("airflow"))
-    subprocess.run([airflow, "db", "migrate"], check=True, stdout=subprocess.DEVNULL)
+    if not metadata_db_is_current():
+        airflow = str(Path(sys.executable).with_name("airflow"))
+        subprocess.run([airflow, "db", "migrate"], check=True, stdout=subprocess.DEVNULL)
     from airflow.models.pool import Pool
 
     Pool.create_or_update_pool(

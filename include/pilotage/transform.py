@@ -42,9 +42,34 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+# The production build leaves out dbt's unit tests: they test the SQL, not the day's data, and run
+# in `make test` (tests/test_dbt_*); the data tests still run.
+PRODUCTION_FLAGS = ("--exclude-resource-type", "unit_test")
+
+
+def dbt_build_command(settings: Settings, extra_args: list[str] | None = None) -> list[str]:
+    """The production ``dbt build`` command line: the center's vars (local_time_zone,
+    site_time_zones, delivered_entities: the same every run, so dbt's partial parse is kept), unit
+    tests left out (:data:`PRODUCTION_FLAGS`), then ``extra_args`` (e.g. ``--select``). The
+    window goes in the environment: :func:`window_env`."""
+    project = settings.dbt_project_dir
+    variables = dbt_vars(settings.center(), settings.time_zone)
+    return [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),
+            "--vars", json.dumps(variables, sort_keys=True), *PRODUCTION_FLAGS, *(extra_args or [])]
+
+
+def window_env(window: Window | None, late_days: int = LATE_ARRIVAL_DAYS) -> dict[str, str]:
+    """Env vars of the build's business-date window (read by the dbt macro business_date_bounds):
+    the window moved back by ``late_days``; empty values (every date) without a window."""
+    if window is None:
+        return {"PILOTAGE_DBT_DATE_FROM": "", "PILOTAGE_DBT_DATE_TO": ""}
+    return {"PILOTAGE_DBT_DATE_FROM": (window.first - timedelta(days=late_days)).isoformat(),
+            "PILOTAGE_DBT_DATE_TO": window.last.isoformat()}
+
+
 def dbt_build(settings: Settings, window: Window | None = None, extra_args: list[str] | None = None,
               late_days: int = LATE_ARRIVAL_DAYS, publish_marts: bool = True) -> None:
-    """``dbt build``; with a window, vars ``date_from``/``date_to`` (inclusive) so incremental marts
+    """``dbt build``; with a window, its dates (inclusive, :func:`window_env`) so incremental marts
     rebuild only those business days (``date_from`` moved back by ``late_days`` for late survey
     answers and evaluations); without, every day. The center folder gives the seeds (staged
     under ``<data>/dbt/center_seeds``) and the vars local_time_zone, site_time_zones and
@@ -54,19 +79,13 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     :class:`DbtError` names the failing nodes and the last published copy stays untouched.
     ``publish_marts=False`` leaves publication to the caller (the DAG publishes once every dbt
     group is green, :mod:`pilotage.dbt_groups`)."""
-    variables: dict[str, object] = {}
-    if window is not None:
-        variables = {"date_from": (window.first - timedelta(days=late_days)).isoformat(),
-                     "date_to": window.last.isoformat()}
     center = settings.center()
-    variables.update(dbt_vars(center, settings.time_zone))
     # the center's CSVs as seeds, staged outside the project (a missing optional one empty)
     seeds = settings.data_dir / "dbt" / "center_seeds"
     project = settings.dbt_project_dir
-    cmd = [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir", str(project),
-           "--vars", json.dumps(variables), *(extra_args or [])]
+    cmd = dbt_build_command(settings, extra_args)
     key, _where = hash_key.resolve(settings)
-    env = subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path),
+    env = subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path), **window_env(window, late_days),
                           "PILOTAGE_DBT_CENTER_SEEDS": str(seeds),
                           # the customer hash key: read by the dbt-duckdb plugin, scrubbed from dbt's logs
                           hash_key.DBT_ENV_VAR: key}, defaults={

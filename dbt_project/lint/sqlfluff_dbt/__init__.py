@@ -31,6 +31,11 @@ def var(name: str, default: Any = None) -> Any:
     return default if value is None else value
 
 
+def env_var(name: str, default: str | None = None) -> str:
+    """dbt env_var(): the default (the environment does not apply to lint)."""
+    return "" if default is None else default
+
+
 def is_incremental() -> bool:
     """Lint the full-refresh branch."""
     return False

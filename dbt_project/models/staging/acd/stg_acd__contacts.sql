@@ -1,12 +1,19 @@
 {#- customer ids and case numbers leave raw as keyed hashes (macro keyed_hash); a table, so
     the views built on it do not need the hash function outside dbt -#}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['contact_id'],
+        post_hook="{{ pilotage.delete_keys_gone_from_raw(source('acd', 'contacts'), ['contact_id']) }}"
+    )
+}}
 
 with
 
 source as (
 
-    select * from {{ source('acd', 'contacts') }}
+    {{ staged_keys_source(source('acd', 'contacts'), ['contact_id']) }}
 
 ),
 

@@ -1,12 +1,19 @@
 {#- customer ids and case numbers leave raw as keyed hashes (macro keyed_hash); a table, so
     the views built on it do not need the hash function outside dbt -#}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['case_id'],
+        post_hook="{{ pilotage.delete_keys_gone_from_raw(source('crm', 'cases'), ['case_id']) }}"
+    )
+}}
 
 with
 
 source as (
 
-    select * from {{ source('crm', 'cases') }}
+    {{ staged_keys_source(source('crm', 'cases'), ['case_id']) }}
 
 ),
 

@@ -2,13 +2,20 @@
     key is (survey_id, question), never survey_id alone (which dropped one answer of every pair).
     Customer ids and case numbers leave raw as keyed hashes (macro keyed_hash); a table, so
     the views built on it do not need the hash function outside dbt -#}
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['survey_id', 'question'],
+        post_hook="{{ pilotage.delete_keys_gone_from_raw(source('crm', 'surveys'), ['survey_id', 'question']) }}"
+    )
+}}
 
 with
 
 source as (
 
-    select * from {{ source('crm', 'surveys') }}
+    {{ staged_keys_source(source('crm', 'surveys'), ['survey_id', 'question']) }}
 
 ),
 
