@@ -44,3 +44,27 @@ def test_types_are_portable():
         assert not re.search(r"\bas\s+(double|varchar)\b|::\s*\w", text, re.I), path.name
     for path in MODELS.rglob("*.yml"):
         assert not re.search(r"data_type:\s*(double|varchar)\s*$", path.read_text(), re.M), path.name
+
+
+class _NoRepeatedKeys(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (YAML keeps the last one, so a
+    second ``overrides:`` silently drops the first)."""
+
+
+def _mapping_once(loader, node, deep=False):
+    keys = [key.value for key, _ in node.value]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise yaml.constructor.ConstructorError(None, None, f"key(s) {repeated} given twice",
+                                                node.start_mark)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_NoRepeatedKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_once)
+
+
+def test_no_yaml_gives_a_key_twice():
+    dbt_project = MODELS.parent
+    for path in [*MODELS.rglob("*.yml"), *(dbt_project / "macros").glob("*.yml"),
+                 *(dbt_project / "seeds").glob("*.yml"), dbt_project / "dbt_project.yml"]:
+        yaml.load(path.read_text(), Loader=_NoRepeatedKeys)  # raises naming the line
