@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import ctr, write_jsonl
-from pilotage.ingest import pipeline
+from pilotage.ingest import entity_check, pipeline
 from pilotage.window import Window
 
 pytestmark = pytest.mark.integration
@@ -29,7 +29,7 @@ def _write_days(settings, blocking: bool) -> None:
 
 
 def _decisions(settings, budget: int, monkeypatch) -> list[tuple]:
-    monkeypatch.setattr(pipeline, "CHUNK_BYTES", budget)
+    monkeypatch.setattr(entity_check, "CHUNK_BYTES", budget)
     manifest = pipeline.land("acd", Window(first=D1, last=D1 + timedelta(days=2),
                                            time_zone=settings.time_zone), settings)
     return [(d["entity"], d["day"], d["action"], d.get("message"), d.get("rows"))
