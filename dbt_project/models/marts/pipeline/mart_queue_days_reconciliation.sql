@@ -89,8 +89,12 @@ final as (
         cast(answered_contact_records as {{ dbt.type_bigint() }}) as answered_contact_records,
         cast(answered_interval_report as {{ dbt.type_bigint() }}) as answered_interval_report,
         cast(answered_contact_records - answered_interval_report as {{ dbt.type_bigint() }}) as answered_difference,
-        cast({{ round_to('service_level_contact_records', 6) }} as {{ dbt.type_float() }}) as service_level_contact_records,
-        cast({{ round_to('service_level_interval_report', 6) }} as {{ dbt.type_float() }}) as service_level_interval_report,
+        cast(
+            {{ round_to('service_level_contact_records', 6) }} as {{ dbt.type_float() }}
+        ) as service_level_contact_records,
+        cast(
+            {{ round_to('service_level_interval_report', 6) }} as {{ dbt.type_float() }}
+        ) as service_level_interval_report,
         cast(
             {{ round_to('service_level_contact_records - service_level_interval_report', 6) }} as {{ dbt.type_float() }}
         ) as service_level_difference,
