@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import customer_key
+from pilotage.ingest.contracts import ENTITIES
 from pilotage.ingest.raw_schema import ensure_raw_schema
 
 pytestmark = pytest.mark.integration
@@ -351,7 +352,8 @@ def test_no_pii_past_raw(built: dict) -> None:
         """,
     )
     staging_tables = {table for schema, table, _ in columns if schema == "staging"}
-    assert len(staging_tables) == 10  # the nine raw entities + the pipeline load log
+    # one staging model per raw entity + the pipeline load log
+    assert staging_tables == {f"stg_{e.key}" for e in ENTITIES} | {"stg_pipeline__load_log"}
     leaked = [(s, t, c) for s, t, c in columns if c.lower() in PII_COLUMNS]
     assert leaked == []
 
