@@ -79,7 +79,7 @@ def _warehouses(settings: Settings) -> None:
         con.execute("create schema marts")
         con.execute("create table marts.mart_pipeline_load_status as select 'acd__contacts' as feed_id, "
                     "date '2026-10-05' as business_date, 'suspect' as load_status, "
-                    "'published line' as message")
+                    "'published line' as message, 'contacts_20261005.jsonl' as source_file")
         con.execute("create table marts.dim_provider as select 'PRV_A' as provider_id, 'A' as provider_name")
     finally:
         con.close()

@@ -38,17 +38,24 @@ def _print_published_status(args: argparse.Namespace, settings: Settings, holder
         return 1
     con = connect(settings.published_path, read_only=True)
     try:
-        rows = con.execute(
-            "select feed_id, load_status, count(*), min(business_date), max(business_date) "
-            "from marts.mart_pipeline_load_status group by all order by all").fetchall()
-        problems = con.execute(
-            "select business_date, feed_id, load_status, message from marts.mart_pipeline_load_status "
-            "where load_status <> 'loaded' order by business_date desc, feed_id limit ?",
-            [args.limit]).fetchall()
+        rows, problems = _summary(con, "marts.mart_pipeline_load_status", "feed_id", "load_status",
+                                  args.limit)
     finally:
         con.close()
-    _print_lines(rows, problems)
+    _print_lines(rows, problems, settings)
     return 0
+
+
+def _summary(con, table: str, entity: str, status: str, limit: int) -> tuple[list[tuple], list[tuple]]:
+    """(per entity and status: days, first, last; the most recent days neither loaded nor
+    "not delivered", with message and file) from the working load log or the published mart."""
+    rows = con.execute(f"select {entity}, {status}, count(*), min(business_date), max(business_date) "
+                       f"from {table} group by all order by all").fetchall()
+    problems = con.execute(
+        f"select business_date, {entity}, {status}, message, source_file from {table} "
+        f"where {status} not in ('loaded', 'not_delivered') order by business_date desc, {entity} "
+        "limit ?", [limit]).fetchall()
+    return rows, problems
 
 
 def _print_lines(rows: list[tuple], problems: list[tuple], settings: Settings | None = None) -> None:
@@ -82,13 +89,7 @@ def _print_load_log(args: argparse.Namespace, settings: Settings) -> int:
 
     con = connect(settings.warehouse_path, read_only=True)
     try:
-        rows = con.execute(
-            "select entity, status, count(*), min(business_date), max(business_date) "
-            "from raw._load_log group by all order by all").fetchall()
-        problems = con.execute(
-            "select business_date, entity, status, message, source_file from raw._load_log "
-            "where status not in ('loaded', 'not_delivered') order by business_date desc, entity limit ?",
-            [args.limit]).fetchall()
+        rows, problems = _summary(con, "raw._load_log", "entity", "status", args.limit)
         rejected = con.execute(
             "select business_date, entity, rules, count(*) from raw._rejected_rows "
             "group by all order by business_date desc, entity, rules limit ?", [args.limit]).fetchall() \
