@@ -61,3 +61,21 @@ def test_goals_take_medians_marginal_and_ratios_from_the_runs():
     assert year.measured == 40.0 and "26 d x 1,000" in year.what
     assert (daily_peak.measured, rebuild_peak.measured) == (1.0, 3.0)
     assert "| 25 %" in runs_table(m).splitlines()[4]  # validation's share of the 16 s run
+
+
+def test_raw_query_reads_the_configured_center_and_a_generated_day(tmp_path):
+    """The bench's raw query runs on generated files with the center's queue list (it once read
+    the queues from dbt's seeds folder after they had moved to the center folder)."""
+    from pilotage.bench.cli import queues_file
+    from pilotage.bench.rawquery import raw_kpis
+    from pilotage.generator import generate
+    from pilotage.settings import Settings
+
+    settings = Settings.build({"PILOTAGE_DATA_DIR": str(tmp_path / "data")})
+    assert queues_file(settings).is_file()
+    generate(settings.landing_dir, date(2025, 9, 1), date(2025, 9, 1), seed=1, contacts_per_day=200)
+    files = [settings.landing_dir / "acd" / "contacts_20250901.jsonl"]
+    seconds, rows = raw_kpis(files, queues_file(settings))
+    assert seconds >= 0
+    assert sum(row[2] for row in rows) > 0
+    assert all(row[3] <= row[2] and row[5] <= row[3] for row in rows)  # answered, within SL

@@ -39,6 +39,11 @@ class Progress:
         print(f"[{minutes:02d}:{seconds:02d}] {self.step}/{self.total} {message}", flush=True)
 
 
+def queues_file(settings: Settings) -> Path:
+    """The center's queue list (names, thresholds) that the raw query joins, as dbt's seed does."""
+    return settings.center_dir / "queues.csv"
+
+
 def _generate(settings: Settings, first: date, last: date, volume: int, m: Measures) -> None:
     from pilotage.generator import generate
 
@@ -73,7 +78,7 @@ def measure(plan: Plan, workdir: Path) -> Measures:
     run(f"rebuild {plan.short_days} d x {plan.short_volume:,}", first, last)
     files = [settings.landing_dir / "acd" / f"contacts_{d:%Y%m%d}.jsonl"
              for d in _dates(first, last)]
-    m.raw_query, rows = raw_kpis(files, settings.dbt_project_dir / "seeds" / "queues.csv")
+    m.raw_query, rows = raw_kpis(files, queues_file(settings))
     m.compared = agreement(rows, settings.published_path if settings.published_path.exists()
                            else settings.warehouse_path, first.isoformat(), last.isoformat())
     print(f"        raw DuckDB query over the same files: {m.raw_query:.2f} s; "
