@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pilotage import progress
+from pilotage import heartbeat, progress
 from pilotage.settings import (
     PROJECT_ROOT,
     WRITER_POOL,
@@ -110,6 +110,7 @@ def run_window(settings: Settings, first: date, last: date, *, dag=None) -> Any:
     """One DAG run covering business days [first, last] in a single pass; returns the DagRun."""
     dag = dag or load_dag(settings)
     _quiet_airflow_logs()
+    heartbeat.watch_dag_test_tasks()  # "still working" lines name the running task
     progress.to_terminal()  # the tasks' progress lines (pilotage.progress) on the terminal
     tz = ZoneInfo(settings.time_zone)
     if first == last:

@@ -14,6 +14,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from pilotage import heartbeat
 from pilotage.cli_status import cmd_accept, cmd_status
 from pilotage.settings import Settings
 
@@ -34,6 +35,7 @@ class Progress:
     def __call__(self, message: str) -> None:
         elapsed = time.monotonic() - self.started
         print(f"[{int(elapsed) // 60:02d}:{int(elapsed) % 60:02d}] {message}", flush=True)
+        heartbeat.touch(message)
 
 
 def _months_before(day: date, months: int) -> date:
@@ -59,6 +61,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     first, last = args.date_from, args.date_to or args.date_from
     if last < first:
         raise SystemExit("error: --to is before --from")
+    progress(f"preparing the Airflow metadata DB in {settings.airflow_home}")
     airflow_local.ensure_metadata_db(settings)
     progress(f"Airflow run of pilotage_daily for {first}..{last}")
     try:
@@ -427,10 +430,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LONG_COMMANDS = {"run", "demo"}  # commands that print a heartbeat while they work
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "command", None) == "kpis" and bool(args.date_from) != bool(args.date_to):
         raise SystemExit("error: give both --from and --to, or neither")
+    if getattr(args, "command", None) in LONG_COMMANDS:
+        with heartbeat.Heartbeat():  # the terminal never stays silent for long
+            return args.func(args, Settings.from_env())
     return args.func(args, Settings.from_env())
 
 

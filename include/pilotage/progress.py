@@ -88,11 +88,22 @@ class Progress:
         return text
 
 
+class _SignOfLife(logging.Filter):
+    """Each line printed on the terminal resets the CLI's heartbeat (:mod:`pilotage.heartbeat`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from pilotage import heartbeat
+
+        heartbeat.touch()
+        return True
+
+
 def to_terminal(stream=None) -> None:
     """Print ``pilotage.progress`` lines (and the pipeline's step lines) on the terminal."""
     if any(getattr(h, "_pilotage_terminal", False) for h in log.handlers):
         return
     handler = logging.StreamHandler(stream or sys.stdout)
+    handler.addFilter(_SignOfLife())
     handler.setFormatter(logging.Formatter("  %(asctime)s %(message)s", "%H:%M:%S"))
     handler._pilotage_terminal = True  # type: ignore[attr-defined]
     log.addHandler(handler)
