@@ -47,7 +47,9 @@ def test_plan_days_follow_each_other_and_volumes_alternate():
 def _run(label: str, wall: float, validate: float = 0.0, peak: float = 1.0) -> RunResult:
     day = date(2025, 9, 1)
     return RunResult(label, day, day, wall, int(peak * GIB),
-                     [Step("validate_acd", validate, int(peak * GIB)), Step("dbt_build", 2.0, 0)])
+                     [Step("validate_acd", validate, int(peak * GIB)), Step("dbt_build", 2.0, 0),
+                      Step("dbt.staging", 0.5, 0), Step("dbt.marts_quality", 0.25, 0),
+                      Step("publish_marts", 0.75, 0)])
 
 
 def test_goals_take_medians_marginal_and_ratios_from_the_runs():
@@ -61,6 +63,10 @@ def test_goals_take_medians_marginal_and_ratios_from_the_runs():
     assert year.measured == 40.0 and "26 d x 1,000" in year.what
     assert (daily_peak.measured, rebuild_peak.measured) == (1.0, 3.0)
     assert "| 25 %" in runs_table(m).splitlines()[4]  # validation's share of the 16 s run
+    header, *_ = runs_table(m).splitlines()
+    cells = [c.strip() for c in runs_table(m).splitlines()[4].split("|")]
+    assert "dbt folder tasks s" in header and "publish s" in header
+    assert cells[8:10] == ["0.8", "0.8"]  # the two folder tasks summed (0.75), publication
 
 
 def test_raw_query_reads_the_configured_center_and_a_generated_day(tmp_path):

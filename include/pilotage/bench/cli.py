@@ -142,10 +142,11 @@ def runs_table(m: Measures) -> str:
         validate = r.seconds("validate_")
         rows.append([r.label, f"{r.wall:.1f}", f"{r.outside_tasks:.1f}", f"{validate:.1f}",
                      f"{100 * validate / r.wall:.0f} %", f"{r.seconds('load_'):.1f}",
-                     f"{r.seconds('dbt_build'):.1f}", f"{r.peak_rss / GIB:.2f}",
+                     f"{r.seconds('dbt_build'):.1f}", f"{r.seconds('dbt.'):.1f}",
+                     f"{r.seconds('publish_marts'):.1f}", f"{r.peak_rss / GIB:.2f}",
                      f"{r.peak('validate_') / GIB:.2f}", f"{r.peak('dbt_build') / GIB:.2f}"])
     return report.table(["run", "wall s", "outside tasks s", "validate s", "validate share",
-                         "load s", "dbt_build s", "peak GiB", "validate peak GiB",
+                         "load s", "dbt_build s", "dbt folder tasks s", "publish s", "peak GiB", "validate peak GiB",
                          "dbt_build peak GiB"], rows)
 
 
