@@ -63,8 +63,9 @@ def _failure_line(output: str, task_id: str) -> str:
 @pytest.mark.integration
 def test_failing_model_turns_its_folder_red_publishes_nothing_and_a_retry_rebuilds_it(
         tmp_path, monkeypatch, capfd, airflow_db):
-    from pilotage import airflow_local
+    from pilotage import airflow_local, task_logs
     from pilotage.generator import generate
+    from task_log_api import task_log
 
     project = tmp_path / "dbt_project"
     shutil.copytree(PROJECT_ROOT / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs"))
@@ -82,6 +83,7 @@ def test_failing_model_turns_its_folder_red_publishes_nothing_and_a_retry_rebuil
         task.retries = 0  # the first try's outcome is the one under test
     logical = datetime.combine(DAY + timedelta(days=1), time(0), tzinfo=ZoneInfo(settings.time_zone))
     capfd.readouterr()
+    task_logs.install()  # as run_window does
     run = dag.test(logical_date=logical, run_conf={"date_from": None, "date_to": None})
     output = "".join(capfd.readouterr())
 
@@ -98,6 +100,12 @@ def test_failing_model_turns_its_folder_red_publishes_nothing_and_a_retry_rebuil
     assert not settings.published_path.exists()
     log = _failure_line(output, order[broken])
     assert "mart_definitions_in_use" in log and "no_such_column" in log, log[-3000:]
+    # the UI's log of the red task holds the failure and its traceback (Airflow's runner logs
+    # them on the console only, in-process)
+    (red,) = [ti for ti in run.get_task_instances() if ti.task_id == order[broken]]
+    (failure,) = [line for line in task_log(red) if line.get("level") == "error"]
+    assert "mart_definitions_in_use" in failure["event"] and "no_such_column" in failure["event"]
+    assert failure["error_detail"][0]["exc_type"] == "GroupFailed"
 
     # the operator fixes the model and clears the red task: it rebuilds its folder alone
     summary = summarize(target_dir(settings), build_order(PROJECT_ROOT / "dbt_project"))

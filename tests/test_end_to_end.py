@@ -152,3 +152,40 @@ def test_no_customer_pii_past_raw(pipeline_run):
            or column_name ilike '%first_name%' or column_name ilike '%last_name%'
            or column_name = 'customer_id')""")
     assert columns == []
+
+
+
+OWN_LINES = {  # per kind of task, a line only that task logs (pilotage's loggers)
+    "extract": "no API extraction", "land": "file(s) delivered", "validate": "validation:",
+    "load": "load:", "dbt_build": "dbt | ", "dbt": "node(s) passed in dbt_build",
+    "publish_marts": "published", "summarize": "day(s)",
+}
+
+
+def _kind(task_id: str) -> str:
+    """``validate_acd`` -> ``validate``, ``dbt.staging`` -> ``dbt``, ``dbt_build`` as it is."""
+    if task_id in OWN_LINES:
+        return task_id
+    return "dbt" if task_id.startswith("dbt.") else task_id.split("_")[0]
+
+
+def test_every_task_log_reads_in_the_ui(pipeline_run):
+    """The REST API (the UI's Logs tab) serves each task's log of a ``dag.test()`` run, with the
+    task's own lines: the tasks ran in-process with no log file, and it answered "Could not read
+    served logs"."""
+    from task_log_api import task_log
+
+    _, bulk, daily = pipeline_run
+    for run in (bulk, daily):
+        ran = [ti for ti in run.get_task_instances() if str(ti.state).endswith("success")]
+        assert len(ran) == len(run.get_task_instances()) - 1  # all but fail_if_any_task_failed
+        for ti in ran:
+            lines = task_log(ti)
+            text = "\n".join(str(line["event"]) for line in lines)
+            assert "Could not read served logs" not in text, (ti.task_id, text)
+            assert f"Task {ti.task_id} started" in text, (ti.task_id, text)
+            own = [line for line in lines if str(line.get("logger", "")).startswith("pilotage")]
+            kind = _kind(ti.task_id)
+            assert any(OWN_LINES[kind] in line["event"] for line in own), (ti.task_id, text)
+            if kind in ("land", "validate", "load", "dbt_build"):  # long work reports its progress
+                assert any(line["logger"] == "pilotage.progress" for line in own), (ti.task_id, text)

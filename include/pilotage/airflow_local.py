@@ -109,6 +109,8 @@ class NothingScheduled(RuntimeError):
 def run_window(settings: Settings, first: date, last: date, *, dag=None) -> Any:
     """One DAG run covering business days [first, last] in a single pass; returns the DagRun."""
     dag = dag or load_dag(settings)
+    from pilotage import task_logs
+
     _quiet_airflow_logs()
     heartbeat.watch_dag_test_tasks()  # "still working" lines name the running task
     progress.to_terminal()  # the tasks' progress lines (pilotage.progress) on the terminal
@@ -122,7 +124,11 @@ def run_window(settings: Settings, first: date, last: date, *, dag=None) -> Any:
         logical = datetime.combine(last + timedelta(days=1), time(0, 1), tzinfo=tz)
         conf = {"date_from": first.isoformat(), "date_to": last.isoformat()}
     started = datetime.now(UTC)
-    run = dag.test(logical_date=logical, run_conf=conf)
+    listener = task_logs.install()  # each task's log also goes to the file Airflow's UI reads
+    try:
+        run = dag.test(logical_date=logical, run_conf=conf)
+    finally:
+        listener.close()
     if run is not None:
         _record_real_start(run, started)
     ran = [ti for ti in run.get_task_instances() if ti.state is not None] if run else []
