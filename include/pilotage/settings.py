@@ -24,6 +24,7 @@ DEFAULT_TIME_ZONE = "Europe/Paris"  # the contact center's wall clock: business 
 TIME_ZONE_ENV = "PILOTAGE_TIME_ZONE"
 CENTER_DIR_ENV = "PILOTAGE_CENTER_DIR"  # the center's configuration folder (default: the sample)
 WRITER_POOL = "duckdb_writer"  # Airflow pool, 1 slot: one writer per DuckDB file
+SERVER_LOAD_POOL = "warehouse_loads"  # Airflow pool of the raw loads on a server warehouse (N slots)
 WAREHOUSE_CONNECTION = "pilotage_warehouse"  # Airflow Connection of a server (Postgres) warehouse
 SERVER_SCHEMES = ("postgresql://", "postgres://")  # PILOTAGE_WAREHOUSE values naming a server
 LAYOUTS_ENV = "PILOTAGE_LAYOUTS"
