@@ -15,8 +15,15 @@ from typing import Any
 import pendulum
 from airflow.sdk import Asset
 
-from pilotage.settings import (DROP_CONNECTION, SERVER_LOAD_POOL, VARIABLES, WAREHOUSE_CONNECTION, WRITER_POOL,
-                               Settings, center_time_zone)
+from pilotage.settings import (
+    DROP_CONNECTION,
+    SERVER_LOAD_POOL,
+    VARIABLES,
+    WAREHOUSE_CONNECTION,
+    WRITER_POOL,
+    Settings,
+    center_time_zone,
+)
 
 __all__ = ["DEFAULT_ARGS", "MARTS", "START_DATE", "TIME_ZONE", "WRITER_POOL", "airflow_connections",
            "airflow_settings", "load_pool", "with_airflow_connections"]
