@@ -7,8 +7,6 @@ Imported by the DAG files at parse time, so it imports nothing heavy (the Task S
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -17,12 +15,12 @@ from airflow.sdk import Asset
 
 from pilotage.settings import (
     DROP_CONNECTION,
-    SERVER_LOAD_POOL,
     VARIABLES,
     WAREHOUSE_CONNECTION,
     WRITER_POOL,
     Settings,
     center_time_zone,
+    load_pool,
 )
 
 __all__ = ["DEFAULT_ARGS", "MARTS", "START_DATE", "TIME_ZONE", "WRITER_POOL", "airflow_connections",
@@ -32,17 +30,6 @@ TIME_ZONE = center_time_zone()  # schedules and start dates: environment only (p
 # Any history can be loaded by a manual run; catchup is off, so the scheduler never backfills.
 START_DATE = pendulum.datetime(1970, 1, 1, tz="UTC")
 MARTS = Asset(name="pilotage_marts", uri="pilotage://warehouse/marts")  # updated by publish_marts
-
-
-def load_pool(env: Mapping[str, str] | None = None) -> str:
-    """The pool of the raw load tasks, decided at parse time from the environment (no Variable or
-    Connection is read there): on a server warehouse (``PILOTAGE_WAREHOUSE=postgresql://...``, or
-    the Connection ``pilotage_warehouse`` given as ``AIRFLOW_CONN_PILOTAGE_WAREHOUSE``) the
-    loads of different sources run at once (pool ``warehouse_loads``); on the DuckDB file they
-    take the 1-slot writer pool. dbt and publication keep the writer pool on both backends."""
-    env = os.environ if env is None else env
-    server = Settings.build(env=env).warehouse_url or env.get(f"AIRFLOW_CONN_{WAREHOUSE_CONNECTION.upper()}")
-    return SERVER_LOAD_POOL if server else WRITER_POOL
 
 
 def airflow_connections(*conn_ids: str) -> dict[str, dict[str, Any]]:

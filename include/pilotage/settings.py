@@ -278,3 +278,14 @@ def export_interpreter_on_path() -> None:
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def load_pool(env: Mapping[str, str] | None = None) -> str:
+    """The pool of the raw load tasks, decided at parse time from the environment (no Variable or
+    Connection is read there): on a server warehouse (``PILOTAGE_WAREHOUSE=postgresql://...``, or
+    the Connection ``pilotage_warehouse`` given as ``AIRFLOW_CONN_PILOTAGE_WAREHOUSE``) the
+    loads of different sources run at once (pool ``warehouse_loads``); on the DuckDB file they
+    take the 1-slot writer pool. dbt and publication keep the writer pool on both backends."""
+    env = os.environ if env is None else env
+    server = Settings.build(env=env).warehouse_url or env.get(f"AIRFLOW_CONN_{WAREHOUSE_CONNECTION.upper()}")
+    return SERVER_LOAD_POOL if server else WRITER_POOL
