@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from airflow.sdk import CronDataIntervalTimetable, Param, TaskGroup, TriggerRule, dag, task
-from pilotage.dag_defaults import DEFAULT_ARGS, MARTS, START_DATE, TIME_ZONE, WRITER_POOL, airflow_settings
+from pilotage.dag_defaults import DEFAULT_ARGS, MARTS, START_DATE, TIME_ZONE, WRITER_POOL, airflow_settings, load_pool
 from pilotage.dbt_groups import build_order
 from pilotage.settings import PROJECT_ROOT
 
 DBT_GROUPS = build_order(PROJECT_ROOT / "dbt_project")  # folders of models, in build order
 
 SOURCES = ("acd", "crm", "wfm", "qa")
+# DuckDB: the 1-slot writer pool; a server warehouse: loads of different sources at once
+LOAD_POOL = load_pool()
 
 DOC = f"""
 ### pilotage_daily — exports → Great Expectations → DuckDB raw → dbt marts
@@ -30,7 +32,8 @@ Per source system (`acd`, `crm`, `wfm`, `qa`):
    rows — the other files, days and sources go on; a re-delivery that empties or sharply
    shrinks a loaded day is held back as **suspect** (the day keeps its rows) until confirmed
    with `pilotage accept <entity> <day>` or this run's conf `accept: ["<entity>:<day>"]`;
-3. **load** (pool `{WRITER_POOL}`, 1 slot): each accepted day replaces itself in `raw.*`.
+3. **load** (pool `{LOAD_POOL}`{", 1 slot" if LOAD_POOL == WRITER_POOL else ": the sources at once"}): each
+   accepted day replaces itself in `raw.*`.
 
 Then **dbt_build** rebuilds the window's business days in the marts (one `dbt build`), and
 one task per folder of dbt models, **dbt.<folder>** in build order (seeds, staging,
@@ -104,7 +107,7 @@ def pilotage_daily():
             accept = (context.get("params") or {}).get("accept") or ()
             return pipeline.validate(source, manifest, airflow_settings(), accept=accept)
 
-        @task(task_id=f"load_{source}", pool=WRITER_POOL)
+        @task(task_id=f"load_{source}", pool=LOAD_POOL)
         def load(decisions: list[dict], source: str = source) -> dict:
             from pilotage.ingest import pipeline
 

@@ -2,7 +2,8 @@
 # One-shot initialisation of an Airflow deployment of pilotage (the `airflow-init` service of
 # docker-compose.yml; tests/test_deploy_topology.py runs it natively the same way):
 #   1. create or upgrade the metadata DB (airflow db migrate);
-#   2. pools and Variables from the settings files (pool duckdb_writer: 1 slot);
+#   2. pools and Variables from the settings files (pool duckdb_writer: 1 slot; warehouse_loads:
+#      the raw loads on a server warehouse, 4 slots);
 #   3. Connections from a file when one is given (secrets otherwise come as AIRFLOW_CONN_* in .env);
 #   4. the admin's password for the API server's auth manager, from AIRFLOW_ADMIN_PASSWORD.
 # Idempotent: run it again after an upgrade; Variables edited in the UI are kept.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import date
@@ -58,6 +59,37 @@ def test_daily_dag_shape(dagbag):
     assert dag.get_task("publish_marts").pool == "duckdb_writer"
     # topological sort raises on a cycle
     assert len(dag.topological_sort()) == len(dag.tasks)
+
+
+def _daily_pools(monkeypatch, **env: str) -> dict[str, str]:
+    """task id -> pool of pilotage_daily parsed afresh under ``env`` (the pool is decided at
+    parse time from the environment)."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    for var in ("PILOTAGE_WAREHOUSE", "AIRFLOW_CONN_PILOTAGE_WAREHOUSE"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags" / "pilotage_daily.py"))
+    assert bag.import_errors == {}
+    return {t.task_id: t.pool for t in bag.get_dag("pilotage_daily").tasks}
+
+
+@pytest.mark.parametrize("env", [{"PILOTAGE_WAREHOUSE": "postgresql://etl@db.example:5432/pilotage"},
+                                 {"AIRFLOW_CONN_PILOTAGE_WAREHOUSE": "postgres://etl@db.example:5432/pilotage"}])
+def test_loads_run_at_once_on_a_server_warehouse(airflow_db, monkeypatch, env):
+    pools = _daily_pools(monkeypatch, **env)
+    assert {pools[f"load_{s}"] for s in ("acd", "crm", "wfm", "qa")} == {"warehouse_loads"}
+    writers = {t for t, pool in pools.items() if pool == "duckdb_writer"}
+    assert writers == {"dbt_build", "publish_marts", *(t for t in pools if t.startswith("dbt."))}
+    declared = json.loads((PROJECT_ROOT / "deploy" / "pools.json").read_text())
+    assert declared["warehouse_loads"]["slots"] >= 4 and declared["duckdb_writer"]["slots"] == 1
+
+
+def test_loads_take_the_one_slot_writer_pool_on_duckdb(airflow_db, monkeypatch, tmp_path):
+    pools = _daily_pools(monkeypatch, PILOTAGE_WAREHOUSE=str(tmp_path / "pilotage.duckdb"))
+    assert {pools[f"load_{s}"] for s in ("acd", "crm", "wfm", "qa")} == {"duckdb_writer"}
+    assert "warehouse_loads" not in pools.values()
 
 
 def test_pack_dags_stay_out_of_the_writer_pool(dagbag):

@@ -1,7 +1,9 @@
 """The server warehouse (PILOTAGE_WAREHOUSE=postgresql://...) against the DuckDB file: the same two
 days of generated exports loaded and built on both give the same rows in every mart (numbers
-equal to 1e-9), the same `pilotage kpis`; raw loads on Postgres take no file lock and run while
-another load's transaction is open; BI's read-only role sees the published marts only.
+equal to 1e-9) and in their Parquet export, the same `pilotage kpis`; raw loads on Postgres take
+no file lock and run while another load's transaction is open; BI's read-only role sees the
+published marts only; `pilotage status` (text and HTML) and `pilotage accept` give the same
+report on both, on Postgres with the DuckDB writer lock held by someone else.
 
 Needs a PostgreSQL server (``PILOTAGE_TEST_POSTGRES``, default the local one, trust auth) where
 it may create a database; skipped, saying why, when there is none.
@@ -9,6 +11,7 @@ it may create a database; skipped, saying why, when there is none.
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import threading
@@ -220,3 +223,116 @@ def test_bi_role_reads_the_published_marts_and_nothing_else(built) -> None:
     finally:
         con.rollback()
         con.close()
+
+
+def _parquet_marts(folder: Path) -> dict[str, tuple[set[str], list[str], list[tuple]]]:
+    """mart -> (its partition folders and files, columns, rows) of a published Parquet export."""
+    con = duckdb.connect()
+    try:
+        found = {}
+        for mart in sorted(p for p in folder.iterdir() if p.is_dir()):
+            layout = {str(p.relative_to(mart).parent) if p.suffix == ".parquet" else p.name
+                      for p in mart.rglob("*") if p.suffix == ".parquet"}
+            cur = con.execute(f"select * from read_parquet('{mart}/**/*.parquet', hive_partitioning = true)")
+            found[mart.name] = (layout, [d[0] for d in cur.description],
+                                [tuple(_plain(v) for v in r) for r in cur.fetchall()])
+        return found
+    finally:
+        con.close()
+
+
+def test_the_parquet_export_has_the_same_files_columns_and_rows_on_both(built) -> None:
+    duck, pg, _url, _seen = built
+    assert pg.published_parquet_dir.is_symlink()
+    on_duckdb, on_postgres = _parquet_marts(duck.published_parquet_dir), _parquet_marts(pg.published_parquet_dir)
+    assert sorted(on_postgres) == sorted(on_duckdb) and len(on_duckdb) > 10
+    assert any(layout != {"."} for layout, _c, _r in on_duckdb.values())  # month partitions
+    for mart, (layout, columns, rows) in on_duckdb.items():
+        pg_layout, pg_columns, pg_rows = on_postgres[mart]
+        assert (pg_layout, pg_columns, len(pg_rows)) == (layout, columns, len(rows)), mart
+        for row, pg_row in zip(sorted(rows, key=_sort_key), sorted(pg_rows, key=_sort_key), strict=True):
+            differing = [(c, a, b) for c, a, b in zip(columns, row, pg_row, strict=True) if not _same(a, b)]
+            assert not differing, f"{mart}: {differing[:3]}"
+
+
+def _trouble(settings) -> None:
+    """An empty re-delivery of a loaded acd day (suspect), a bad file for the next (quarantined),
+    and a third day with no file at all (missing), validated and loaded."""
+    from conftest import ctr, write_jsonl
+    from pilotage.ingest import pipeline
+    from pilotage.window import Window
+
+    acd = settings.landing_dir / "acd"
+    (acd / f"contacts_{FIRST:%Y%m%d}.jsonl").write_bytes(b"")
+    write_jsonl(acd / f"contacts_{LAST:%Y%m%d}.jsonl", [ctr("c1", f"{LAST}T08:00:00", channel="FAX")])
+    window = Window(first=FIRST, last=date(2026, 10, 7))
+    pipeline.load("acd", pipeline.validate("acd", pipeline.land("acd", window, settings), settings), settings)
+
+
+def _status(settings, capsys, html: Path | None = None) -> tuple[int, str]:
+    """(exit code, stdout) of `pilotage status`, the data folder written <data>."""
+    from pilotage.cli_status import cmd_status
+
+    code = cmd_status(argparse.Namespace(limit=20, html=html), settings)
+    out = capsys.readouterr().out
+    return code, out.replace(str(settings.data_dir), "<data>")
+
+
+@pytest.fixture(scope="module")
+def troubled(built):
+    """The built warehouses after :func:`_trouble` (raw only: the published marts stay)."""
+    duck, pg, url, _seen = built
+    for settings in (duck, pg):
+        _trouble(settings)
+    return duck, pg, url
+
+
+def test_status_and_its_html_page_are_the_same_on_both_without_the_file_lock_on_postgres(troubled, capsys) -> None:
+    from pilotage.status_html import read_days
+    from pilotage.warehouse import writer_lock
+
+    duck, pg, url = troubled
+    code, on_duckdb = _status(duck, capsys)
+    with writer_lock(pg.warehouse_path, timeout=0):  # a reader of Postgres never looks at it
+        pg_code, on_postgres = _status(pg, capsys)
+        html_code, _out = _status(pg, capsys, html=pg.data_dir / "status.html")
+    assert (code, pg_code, html_code) == (0, 0, 0)
+    assert on_postgres == on_duckdb
+    for line in ("acd__agent_intervals         loaded", "acd__contacts                suspect",
+                 "acd__contacts                quarantined", "missing", "Suspect deliveries held back",
+                 f"{LAST} acd__contacts quarantined", "validation results: <data>/"):
+        assert line in on_duckdb, line
+    states = {d.state for d in read_days(duck)}
+    assert {"loaded", "suspect", "quarantined", "missing"} <= states
+    assert sorted(read_days(pg), key=repr) == sorted(read_days(duck), key=repr)
+    assert _status(duck, capsys, html=duck.data_dir / "status.html")[0] == 0
+    pages = [(s.data_dir / "status.html").read_text() for s in (duck, pg)]
+    assert f"<p>Warehouse: {duck.warehouse_path}</p>" in pages[0]
+    server = "PostgreSQL " + url.rsplit("@", 1)[-1].split("//", 1)[-1]  # host, port, database only
+    assert f"<p>Warehouse: {server}</p>" in pages[1]
+    assert pages[1].replace(server, str(duck.warehouse_path)) == pages[0]
+
+
+def test_accept_on_both_loads_the_suspect_day_at_the_next_run(troubled, capsys) -> None:
+    from pilotage.cli_status import cmd_accept
+    from pilotage.ingest import pipeline
+    from pilotage.warehouse import writer_lock
+    from pilotage.window import Window
+
+    duck, pg, _url = troubled
+    confirm = argparse.Namespace(entity="acd__contacts", day=FIRST)
+    assert cmd_accept(confirm, duck) == 0
+    with writer_lock(pg.warehouse_path, timeout=0):
+        assert cmd_accept(confirm, pg) == 0
+        assert cmd_accept(argparse.Namespace(entity="acd__agent_intervals", day=FIRST), pg) == 1
+    accepted = capsys.readouterr().out.splitlines()
+    assert len(accepted) == 2 and accepted[0] == accepted[1]
+    assert accepted[0].startswith(f"accepted contacts_{FIRST:%Y%m%d}.jsonl for acd__contacts")
+    for settings in (duck, pg):
+        window = Window(first=FIRST, last=FIRST)
+        summary = pipeline.load("acd", pipeline.validate("acd", pipeline.land("acd", window, settings),
+                                                         settings), settings)
+        assert summary["loaded_days"] == 1, summary
+    _code, on_duckdb = _status(duck, capsys)
+    _code, on_postgres = _status(pg, capsys)
+    assert on_postgres == on_duckdb and "Suspect deliveries" not in on_duckdb

@@ -1,9 +1,11 @@
 """``pilotage status`` and ``pilotage accept``: what the warehouse holds per feed and day, and the
 operator's confirmation of a suspect delivery.
 
-``status`` never waits for a writer and never makes one fail: it reads the working warehouse's
-load log only while it holds the free writer lock (see ``warehouse.idle_writer``); while a run
-writes, it reads the published copy's ``mart_pipeline_load_status`` and says so."""
+``status`` never waits for a writer and never makes one fail: on DuckDB it reads the working
+warehouse's load log only while it holds the free writer lock (see ``warehouse.idle_writer``);
+while a run writes, it reads the published copy's ``mart_pipeline_load_status`` and says so. On
+the server warehouse (Postgres) readers never block writers: it reads the load log at once, with
+no file lock. Both backends answer the same portable queries (:mod:`pilotage.backend`)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,12 @@ from pilotage.settings import Settings
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     """The load log of the working warehouse when no writer runs; while one does, the load
-    status of the published copy (as of the last publication), without waiting."""
+    status of the published copy (as of the last publication), without waiting. On the server
+    warehouse, always the load log (a reader takes no lock there)."""
     from pilotage.warehouse import idle_writer
 
+    if settings.warehouse_url:
+        return _print_load_log(args, settings)
     with idle_writer(settings.warehouse_path) as holder:
         if holder is None:
             return _print_load_log(args, settings)
@@ -46,16 +51,23 @@ def _print_published_status(args: argparse.Namespace, settings: Settings, holder
     return 0
 
 
-def _summary(con, table: str, entity: str, status: str, limit: int) -> tuple[list[tuple], list[tuple]]:
+def _summary(con, table: str, entity: str, status: str, limit: int,
+             collate: str = "") -> tuple[list[tuple], list[tuple]]:
     """(per entity and status: days, first, last; the most recent days neither loaded nor
-    "not delivered", with message and file) from the working load log or the published mart."""
+    "not delivered", with message and file) from the working load log or the published mart.
+    ``collate``: what makes the server order text as DuckDB does (:func:`_collate`)."""
     rows = con.execute(f"select {entity}, {status}, count(*), min(business_date), max(business_date) "
-                       f"from {table} group by all order by all").fetchall()
+                       f"from {table} group by 1, 2 order by {entity}{collate}, {status}{collate}").fetchall()
     problems = con.execute(
         f"select business_date, {entity}, {status}, message, source_file from {table} "
-        f"where {status} not in ('loaded', 'not_delivered') order by business_date desc, {entity} "
-        "limit ?", [limit]).fetchall()
+        f"where {status} not in ('loaded', 'not_delivered') "
+        f"order by business_date desc, {entity}{collate} limit ?", [limit]).fetchall()
     return rows, problems
+
+
+def _collate(settings: Settings) -> str:
+    """Postgres orders text by the database's locale; byte order ("C") is DuckDB's."""
+    return ' collate "C"' if settings.warehouse_url else ""
 
 
 def _print_lines(rows: list[tuple], problems: list[tuple], settings: Settings | None = None) -> None:
@@ -79,7 +91,7 @@ def _print_lines(rows: list[tuple], problems: list[tuple], settings: Settings | 
 
 
 def _print_load_log(args: argparse.Namespace, settings: Settings) -> int:
-    from pilotage.warehouse import connect
+    from pilotage.backend import working_reader
 
     if getattr(args, "html", None):
         from pilotage.status_html import write
@@ -87,13 +99,14 @@ def _print_load_log(args: argparse.Namespace, settings: Settings) -> int:
         print(f"status page: {write(settings, args.html)}")
         return 0
 
-    con = connect(settings.warehouse_path, read_only=True)
+    collate = _collate(settings)
+    con = working_reader(settings)
     try:
-        rows, problems = _summary(con, "raw._load_log", "entity", "status", args.limit)
+        rows, problems = _summary(con, "raw._load_log", "entity", "status", args.limit, collate)
         rejected = con.execute(
-            "select business_date, entity, rules, count(*) from raw._rejected_rows "
-            "group by all order by business_date desc, entity, rules limit ?", [args.limit]).fetchall() \
-            if con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
+            "select business_date, entity, rules, count(*) from raw._rejected_rows group by 1, 2, 3 "
+            f"order by business_date desc, entity{collate}, rules{collate} limit ?", [args.limit]).fetchall() \
+            if con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
                            "and table_name = '_rejected_rows'").fetchone()[0] else []
     finally:
         con.close()
@@ -126,16 +139,17 @@ def _known(rows: list[tuple]) -> list[str]:
 
 def _print_gates(settings: Settings, limit: int) -> None:
     """Suspect deliveries (and how to accept them) and loaded days with gate warnings."""
-    from pilotage.warehouse import connect
+    from pilotage.backend import working_reader
 
-    con = connect(settings.warehouse_path, read_only=True)
+    collate = _collate(settings)
+    con = working_reader(settings)
     try:
         suspect = con.execute("select business_date, entity, message from raw._load_log where "
-                              "status = 'suspect' order by business_date desc, entity").fetchall()
+                              f"status = 'suspect' order by business_date desc, entity{collate}").fetchall()
         warned = con.execute(
             "select business_date, entity, message from raw._load_log where status = 'loaded' and "
             "(message like '%volume: %' or message like '%offsets: %') "
-            "order by business_date desc, entity limit ?", [limit]).fetchall()
+            f"order by business_date desc, entity{collate} limit ?", [limit]).fetchall()
     finally:
         con.close()
     if suspect:
@@ -151,23 +165,19 @@ def _print_gates(settings: Settings, limit: int) -> None:
 
 
 def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
-    """Confirm a suspect delivery: the next run covering that day loads it."""
+    """Confirm a suspect delivery: the next run covering that day loads it. Writes the raw layer
+    as a load does (:func:`pilotage.backend.raw_writer`: DuckDB under its writer lock)."""
     from datetime import UTC, datetime
 
+    from pilotage.backend import raw_writer
     from pilotage.ingest.gates import accept
-    from pilotage.ingest.raw_schema import ensure_raw_schema
-    from pilotage.warehouse import connect, writer_lock
 
-    with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
-        con = connect(settings.warehouse_path)
+    with raw_writer(settings) as (con, _module):
         try:
-            ensure_raw_schema(con)
             name = accept(con, args.entity, args.day, datetime.now(UTC))
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        finally:
-            con.close()
     print(f"accepted {name} for {args.entity} {args.day}; it loads on the next run covering that "
           f"day: pilotage run --from {args.day}")
     return 0

@@ -13,10 +13,18 @@ from typing import Any
 import pendulum
 from airflow.sdk import Asset
 
-from pilotage.settings import DROP_CONNECTION, VARIABLES, WAREHOUSE_CONNECTION, WRITER_POOL, Settings, center_time_zone
+from pilotage.settings import (
+    DROP_CONNECTION,
+    VARIABLES,
+    WAREHOUSE_CONNECTION,
+    WRITER_POOL,
+    Settings,
+    center_time_zone,
+    load_pool,
+)
 
 __all__ = ["DEFAULT_ARGS", "MARTS", "START_DATE", "TIME_ZONE", "WRITER_POOL", "airflow_connections",
-           "airflow_settings", "with_airflow_connections"]
+           "airflow_settings", "load_pool", "with_airflow_connections"]
 
 TIME_ZONE = center_time_zone()  # schedules and start dates: environment only (parse time)
 # Any history can be loaded by a manual run; catchup is off, so the scheduler never backfills.

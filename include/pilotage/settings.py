@@ -24,6 +24,7 @@ DEFAULT_TIME_ZONE = "Europe/Paris"  # the contact center's wall clock: business 
 TIME_ZONE_ENV = "PILOTAGE_TIME_ZONE"
 CENTER_DIR_ENV = "PILOTAGE_CENTER_DIR"  # the center's configuration folder (default: the sample)
 WRITER_POOL = "duckdb_writer"  # Airflow pool, 1 slot: one writer per DuckDB file
+SERVER_LOAD_POOL = "warehouse_loads"  # Airflow pool of the raw loads on a server warehouse (N slots)
 WAREHOUSE_CONNECTION = "pilotage_warehouse"  # Airflow Connection of a server (Postgres) warehouse
 SERVER_SCHEMES = ("postgresql://", "postgres://")  # PILOTAGE_WAREHOUSE values naming a server
 LAYOUTS_ENV = "PILOTAGE_LAYOUTS"
@@ -277,3 +278,14 @@ def export_interpreter_on_path() -> None:
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def load_pool(env: Mapping[str, str] | None = None) -> str:
+    """The pool of the raw load tasks, decided at parse time from the environment (no Variable or
+    Connection is read there): on a server warehouse (``PILOTAGE_WAREHOUSE=postgresql://...``, or
+    the Connection ``pilotage_warehouse`` given as ``AIRFLOW_CONN_PILOTAGE_WAREHOUSE``) the
+    loads of different sources run at once (pool ``warehouse_loads``); on the DuckDB file they
+    take the 1-slot writer pool. dbt and publication keep the writer pool on both backends."""
+    env = os.environ if env is None else env
+    server = Settings.build(env=env).warehouse_url or env.get(f"AIRFLOW_CONN_{WAREHOUSE_CONNECTION.upper()}")
+    return SERVER_LOAD_POOL if server else WRITER_POOL

@@ -35,18 +35,18 @@ class Day:
 
 
 def read_days(settings: Settings) -> list[Day]:
-    """Every (entity, day) of ``raw._load_log``, with the days between none recorded as
-    ``not_delivered`` (from the first to the last recorded day)."""
-    from pilotage.warehouse import connect
+    """Every (entity, day) of ``raw._load_log`` (the DuckDB file or the server warehouse), with
+    the days between none recorded as ``not_delivered`` (from the first to the last recorded day)."""
+    from pilotage.backend import working_reader
 
-    con = connect(settings.warehouse_path, read_only=True)
+    con = working_reader(settings)
     try:
         columns = {c for (c,) in con.execute(
-            "select column_name from duckdb_columns() where schema_name = 'raw' "
+            "select column_name from information_schema.columns where table_schema = 'raw' "
             "and table_name = '_load_log'").fetchall()}
         rejected = "coalesce(rejected_rows, 0)" if "rejected_rows" in columns else "0"
-        rows = con.execute(f"select entity, business_date, status, source_file, message, {rejected} "
-                           "from raw._load_log order by all").fetchall()
+        rows = sorted(con.execute(f"select entity, business_date, status, source_file, message, {rejected} "
+                                  "from raw._load_log").fetchall(), key=lambda r: (r[0], r[1]))
     finally:
         con.close()
     days = []
@@ -117,6 +117,13 @@ def _quarantined_list(settings: Settings, days: list[Day], out: Path) -> str:
     return f"<h2>Quarantined files</h2><ul>{''.join(items)}</ul>" if items else ""
 
 
+def _where(settings: Settings) -> str:
+    """The DuckDB file, or the server warehouse's host and database (never its credentials)."""
+    if settings.warehouse_url:
+        return f"PostgreSQL {settings.warehouse_url.rsplit('@', 1)[-1].split('//', 1)[-1]}"
+    return str(settings.warehouse_path)
+
+
 def render(settings: Settings, out: Path) -> str:
     """The status page (links are relative to ``out``)."""
     days = read_days(settings)
@@ -133,7 +140,7 @@ def render(settings: Settings, out: Path) -> str:
             "border-spacing:2px}table.cal th{font-weight:normal;color:#666;text-align:left;font-size:11px}"
             ".c{display:inline-block;width:12px;height:12px;border-radius:2px;vertical-align:middle}"
             f"{colours}</style></head><body><h1>What the warehouse holds, per entity and day</h1>"
-            f"<p>{legend}</p><p>Warehouse: {html.escape(str(settings.warehouse_path))}</p>{docs_link}"
+            f"<p>{legend}</p><p>Warehouse: {html.escape(_where(settings))}</p>{docs_link}"
             f"{body}{_quarantined_list(settings, days, out)}</body></html>\n")
 
 

@@ -145,10 +145,13 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
 
 def publish_built(settings: Settings) -> None:
     """Publish what the last dbt build made: the DuckDB copy (and Parquet), or the server
-    warehouse's ``marts`` schema swap."""
+    warehouse's ``marts`` schema swap, then the Parquet export of the marts it swapped in."""
     if settings.warehouse_url:
-        from pilotage import server_publish
+        from pilotage import server_parquet, server_publish
 
         server_publish.publish(settings.warehouse_url)
+        version = server_parquet.export(settings, settings.warehouse_url, server_publish.PUBLISHED)
+        log.info("exported the published marts as Parquet to %s -> %s", settings.published_parquet_dir,
+                 version.name)
     else:
         publish(settings)

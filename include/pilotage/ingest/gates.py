@@ -83,7 +83,7 @@ def accept(con: duckdb.DuckDBPyConnection, entity_key: str, day: date, now: date
     if row is None or row[0] != "suspect":
         status = row[0] if row else "not in the load log"
         raise ValueError(f"{entity_key} {day} is {status}, not suspect: nothing to accept")
-    con.execute("insert or ignore into raw._load_accept values (?, ?, ?, ?)",
+    con.execute("insert into raw._load_accept values (?, ?, ?, ?) on conflict do nothing",
                 [entity_key, day, row[2], now.replace(tzinfo=None)])
     return row[1]
 
