@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 from pilotage import heartbeat, progress
 from pilotage.settings import (
     PROJECT_ROOT,
+    SERVER_LOAD_POOL,
     WRITER_POOL,
     Settings,
     export_defaults,
     export_interpreter_on_path,
+    load_pool,
 )
 
 DAG_ID = "pilotage_daily"
@@ -70,6 +72,9 @@ def ensure_metadata_db(settings: Settings) -> None:
     Pool.create_or_update_pool(
         WRITER_POOL, slots=1, description="One writer per DuckDB file", include_deferred=False
     )
+    if load_pool() == SERVER_LOAD_POOL:  # a server warehouse: the source loads run at once
+        Pool.create_or_update_pool(SERVER_LOAD_POOL, slots=4, include_deferred=False,
+                                   description="Raw loads on the server warehouse, one per source")
 
 
 def load_dag(settings: Settings, dag_id: str = DAG_ID):
