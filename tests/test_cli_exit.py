@@ -8,12 +8,13 @@ import sys
 from pilotage.cli import build_parser
 
 CHILD = """
-import atexit, logging, sys
+import atexit, logging, sys, threading, time
 from pilotage.cli import exit_without_teardown
 handler = logging.FileHandler(sys.argv[1])
 logging.getLogger("t").addHandler(handler)
 logging.getLogger("t").warning("logged before exit")
 atexit.register(lambda: print("exit handler ran"))
+threading.Thread(target=lambda: (time.sleep(0.5), print("thread finished"))).start()
 print("output before exit", end="")
 exit_without_teardown(3)
 print("never")
@@ -26,6 +27,7 @@ def test_exit_without_teardown_keeps_exit_handlers_output_and_code(tmp_path):
                           timeout=120)
     assert done.returncode == 3
     assert "output before exit" in done.stdout and "exit handler ran" in done.stdout
+    assert "thread finished" in done.stdout  # a non-daemon thread is waited for, as at a normal exit
     assert "never" not in done.stdout
     assert log.read_text() == "logged before exit\n"  # logging flushed and closed by its handler
 
