@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 from pilotage import heartbeat
 from pilotage.cli_status import cmd_accept, cmd_status
@@ -326,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="average contacts per open day (default 1200)")
     demo.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
     demo.add_argument("--today", type=_date, help="pretend today is this date (YYYY-MM-DD)")
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(func=cmd_demo, fast_exit=True)
 
     gen = sub.add_parser("generate", help="write deterministic sample exports for a date range")
     gen.add_argument("--start", type=_date, required=True, help="first day (YYYY-MM-DD)")
@@ -339,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="one Airflow run of pilotage_daily over a window of days")
     run.add_argument("--from", dest="date_from", type=_date, required=True, help="first day")
     run.add_argument("--to", dest="date_to", type=_date, help="last day, inclusive (default: --from)")
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(func=cmd_run, fast_exit=True)
 
     init = sub.add_parser("init", help="write a commented center configuration (time zone, "
                           "sites, queues, providers, pricing...) into a new folder")
@@ -433,14 +434,38 @@ def build_parser() -> argparse.ArgumentParser:
 LONG_COMMANDS = {"run", "demo"}  # commands that print a heartbeat while they work
 
 
+def exit_without_teardown(code: int) -> NoReturn:
+    """End the process once its work is saved: as at a normal exit, non-daemon threads are joined
+    and the exit handlers run (logging flushed and closed, Airflow's engine disposed), then
+    ``os._exit`` skips the interpreter's teardown of every loaded module (Airflow, dbt, GX,
+    pandas: seconds at the end of each ``pilotage run``)."""
+    import atexit
+    import os
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The ``pilotage`` command; ``argv=None`` is the console script itself: a command that
+    loaded Airflow (``fast_exit``) then ends with :func:`exit_without_teardown`."""
     args = build_parser().parse_args(argv)
     if getattr(args, "command", None) == "kpis" and bool(args.date_from) != bool(args.date_to):
         raise SystemExit("error: give both --from and --to, or neither")
     if getattr(args, "command", None) in LONG_COMMANDS:
         with heartbeat.Heartbeat():  # the terminal never stays silent for long
-            return args.func(args, Settings.from_env())
-    return args.func(args, Settings.from_env())
+            code = args.func(args, Settings.from_env())
+    else:
+        code = args.func(args, Settings.from_env())
+    if argv is None and getattr(args, "fast_exit", False):
+        exit_without_teardown(code)
+    return code
 
 
 if __name__ == "__main__":
