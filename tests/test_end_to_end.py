@@ -97,6 +97,46 @@ def test_runs_record_their_real_start(pipeline_run):
         assert stored.start_date <= stored.end_date
 
 
+OWN_LINES = {  # per kind of task, a line only that task logs (pilotage's loggers)
+    "extract": "no API extraction", "land": "file(s) delivered", "validate": "validation:",
+    "load": "load:", "dbt_build": "dbt | ", "dbt": "node(s) passed in dbt_build",
+    "publish_marts": "published", "summarize": "day(s)",
+}
+
+
+def _kind(task_id: str) -> str:
+    """``validate_acd`` -> ``validate``, ``dbt.staging`` -> ``dbt``, ``dbt_build`` as it is."""
+    if task_id in OWN_LINES:
+        return task_id
+    return "dbt" if task_id.startswith("dbt.") else task_id.split("_")[0]
+
+
+def test_every_task_log_reads_in_the_ui(pipeline_run):
+    """The REST API (the UI's Logs tab) serves each task's log of a ``dag.test()`` run, with the
+    task's own lines: the tasks ran in-process with no log file, and it answered "Could not read
+    served logs"."""
+    from airflow.models.dagrun import DagRun
+    from task_log_api import task_log
+
+    _, bulk, daily = pipeline_run
+    for logical in (bulk.logical_date, daily.logical_date):
+        # read back by logical date; this test comes before test_rerunning_a_day_changes_nothing,
+        # whose re-run of the daily day replaces that date's run (and skips the files it has)
+        (run,) = DagRun.find(dag_id=bulk.dag_id, logical_date=logical)
+        ran = [ti for ti in run.get_task_instances() if str(ti.state).endswith("success")]
+        assert len(ran) == len(run.get_task_instances()) - 1  # all but fail_if_any_task_failed
+        for ti in ran:
+            lines = task_log(ti)
+            text = "\n".join(str(line["event"]) for line in lines)
+            assert "Could not read served logs" not in text, (ti.task_id, text)
+            assert f"Task {ti.task_id} started" in text, (ti.task_id, text)
+            own = [line for line in lines if str(line.get("logger", "")).startswith("pilotage")]
+            kind = _kind(ti.task_id)
+            assert any(OWN_LINES[kind] in line["event"] for line in own), (ti.task_id, text)
+            if kind in ("land", "validate", "load", "dbt_build"):  # long work reports its progress
+                assert any(line["logger"] == "pilotage.progress" for line in own), (ti.task_id, text)
+
+
 def test_bulk_run_loaded_every_day_of_its_window(pipeline_run):
     settings, _, _ = pipeline_run
     days = query(settings, "select distinct _business_date from raw.acd_contacts order by 1")
@@ -152,40 +192,3 @@ def test_no_customer_pii_past_raw(pipeline_run):
            or column_name ilike '%first_name%' or column_name ilike '%last_name%'
            or column_name = 'customer_id')""")
     assert columns == []
-
-
-
-OWN_LINES = {  # per kind of task, a line only that task logs (pilotage's loggers)
-    "extract": "no API extraction", "land": "file(s) delivered", "validate": "validation:",
-    "load": "load:", "dbt_build": "dbt | ", "dbt": "node(s) passed in dbt_build",
-    "publish_marts": "published", "summarize": "day(s)",
-}
-
-
-def _kind(task_id: str) -> str:
-    """``validate_acd`` -> ``validate``, ``dbt.staging`` -> ``dbt``, ``dbt_build`` as it is."""
-    if task_id in OWN_LINES:
-        return task_id
-    return "dbt" if task_id.startswith("dbt.") else task_id.split("_")[0]
-
-
-def test_every_task_log_reads_in_the_ui(pipeline_run):
-    """The REST API (the UI's Logs tab) serves each task's log of a ``dag.test()`` run, with the
-    task's own lines: the tasks ran in-process with no log file, and it answered "Could not read
-    served logs"."""
-    from task_log_api import task_log
-
-    _, bulk, daily = pipeline_run
-    for run in (bulk, daily):
-        ran = [ti for ti in run.get_task_instances() if str(ti.state).endswith("success")]
-        assert len(ran) == len(run.get_task_instances()) - 1  # all but fail_if_any_task_failed
-        for ti in ran:
-            lines = task_log(ti)
-            text = "\n".join(str(line["event"]) for line in lines)
-            assert "Could not read served logs" not in text, (ti.task_id, text)
-            assert f"Task {ti.task_id} started" in text, (ti.task_id, text)
-            own = [line for line in lines if str(line.get("logger", "")).startswith("pilotage")]
-            kind = _kind(ti.task_id)
-            assert any(OWN_LINES[kind] in line["event"] for line in own), (ti.task_id, text)
-            if kind in ("land", "validate", "load", "dbt_build"):  # long work reports its progress
-                assert any(line["logger"] == "pilotage.progress" for line in own), (ti.task_id, text)
