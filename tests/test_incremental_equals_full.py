@@ -1,8 +1,8 @@
 """Incremental builds change no number: generated days loaded and built run after run (a first
 window, then day by day, each run rebuilding its day plus the late-arrival days) give the same
 tables (staging, intermediate, marts), to 1e-9, as one --full-refresh build of the same raw data.
-The last day's CRM export re-delivers, closed, a case opened on the first day (outside the last
-run's window): fct_cases, rebuilt by touched case, must take it."""
+The last day's CRM export re-delivers a case of the first day (outside the last run's window)
+with a later closing date: fct_cases, rebuilt by touched case, must take it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-FIRST, FIRST_RUN_LAST, LAST = date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 13)
+FIRST, FIRST_RUN_LAST, LAST = date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 14)
 COMPARE = Path(__file__).resolve().parents[1] / "scripts" / "compare_marts.py"
 
 
@@ -26,13 +26,13 @@ def _settings(data: Path):
 
 
 def _close_a_first_day_case(settings) -> str:
-    """Append to the last day's case export a closed version of an open case of the first day;
+    """Append to the last day's case export a version of a case of the first day closed on the
+    last day (a closed case has no follow-up contact: nothing else of the window touches it);
     returns its case id."""
     crm = settings.landing_dir / "crm"
     header, *rows = (crm / f"cases_{FIRST:%Y%m%d}.csv").read_text().splitlines()
-    fields = next(row.split('","') for row in rows if '"Open","' in row)
+    fields = next(row.split('","') for row in rows if '"Closed","' in row)
     columns = header.split(",")
-    fields[columns.index("Status")], fields[columns.index("IsClosed")] = "Closed", "true"
     fields[columns.index("ClosedDate")] = f"{LAST}T12:00:00.000+0000"
     with (crm / f"cases_{LAST:%Y%m%d}.csv").open("a") as out:
         out.write('","'.join(fields) + "\n")
@@ -105,15 +105,16 @@ def test_the_sample_spans_the_windows(warehouses) -> None:
 
 
 def test_a_case_closed_after_the_window_is_rebuilt(warehouses) -> None:
-    """The case opened on the first day and closed by the last day's export is closed in the run
-    after run fct_cases (its row was rebuilt by key, its creation day outside the window)."""
+    """The case opened on the first day and re-closed by the last day's export has the new
+    closing date in the run after run fct_cases (rebuilt by key, its creation day and contacts
+    outside the window)."""
     import duckdb
 
     con = duckdb.connect(str(warehouses[0]), read_only=True)
-    row = con.execute("select business_date, status, is_closed, resolution_seconds > 0 "
+    row = con.execute("select business_date, cast(closed_at as date), is_closed "
                       "from marts.fct_cases where case_id = ?", [warehouses[2]]).fetchone()
     con.close()
-    assert row == (FIRST, "Closed", True, True)
+    assert row == (FIRST, LAST, True)
 
 
 def test_the_daily_runs_were_window_runs_that_kept_the_partial_parse(warehouses) -> None:

@@ -1,11 +1,3 @@
-{#-
-    The case ids a window run of fct_cases rebuilds (a case's row depends on its latest version,
-    its contacts and its surveys, whatever their dates). Touched: a case version staged from a
-    window date or created on one; a case with a contact of a window day (by case number, or as
-    its opening contact); a case with a survey staged from a window date; and, from the cases
-    built before, one whose contacts span a window day (padded a day for the UTC/local edge: a
-    contact removed or moved to another case) or whose opening contact left fct_contacts.
--#}
 {#- `column in (touched case ids)` in a window run of an existing fct_cases, else always true. -#}
 {% macro touched_case_filter(column, cases, contacts, surveys) -%}
     {%- if is_incremental() and pilotage.business_date_bounds() is not none -%}
@@ -24,6 +16,14 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#-
+    The case ids a window run of fct_cases rebuilds (a case's row depends on its latest version,
+    its contacts and its surveys, whatever their dates). Touched: a case version staged from a
+    window date or created on one; a case with a contact of a window day (by case number, or as
+    its opening contact); a case with a survey staged from a window date; and, from the cases
+    built before, one whose contacts span a window day (padded a day for the UTC/local edge: a
+    contact removed or moved to another case) or whose opening contact left fct_contacts.
+-#}
 {% macro touched_cases(cases, contacts, surveys) -%}
     {%- set bounds = pilotage.business_date_bounds() -%}
     {%- set first = modules.datetime.date.fromisoformat(bounds[0]) - modules.datetime.timedelta(days=1) -%}
