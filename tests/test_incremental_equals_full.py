@@ -1,6 +1,8 @@
 """Incremental builds change no number: generated days loaded and built run after run (a first
 window, then day by day, each run rebuilding its day plus the late-arrival days) give the same
-staging tables and marts, to 1e-9, as one --full-refresh build of the same raw data."""
+tables (staging, intermediate, marts), to 1e-9, as one --full-refresh build of the same raw data.
+The last day's CRM export re-delivers a case of the first day (outside the last run's window)
+with a later closing date: fct_cases, rebuilt by touched case, must take it."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-FIRST, FIRST_RUN_LAST, LAST = date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 13)
+FIRST, FIRST_RUN_LAST, LAST = date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 14)
 COMPARE = Path(__file__).resolve().parents[1] / "scripts" / "compare_marts.py"
 
 
@@ -21,6 +23,20 @@ def _settings(data: Path):
     from pilotage.settings import Settings
 
     return Settings.build({"PILOTAGE_DATA_DIR": str(data), "PILOTAGE_LANDING_SETTLE_SECONDS": "0"})
+
+
+def _close_a_first_day_case(settings) -> str:
+    """Append to the last day's case export a version of a case of the first day closed on the
+    last day (a closed case has no follow-up contact: nothing else of the window touches it);
+    returns its case id."""
+    crm = settings.landing_dir / "crm"
+    header, *rows = (crm / f"cases_{FIRST:%Y%m%d}.csv").read_text().splitlines()
+    fields = next(row.split('","') for row in rows if '"Closed","' in row)
+    columns = header.split(",")
+    fields[columns.index("ClosedDate")] = f"{LAST}T12:00:00.000+0000"
+    with (crm / f"cases_{LAST:%Y%m%d}.csv").open("a") as out:
+        out.write('","'.join(fields) + "\n")
+    return fields[0].strip('"')
 
 
 def _load(settings, first: date, last: date) -> None:
@@ -33,8 +49,9 @@ def _load(settings, first: date, last: date) -> None:
 
 
 @pytest.fixture(scope="module")
-def warehouses(tmp_path_factory) -> tuple[Path, Path]:
-    """(built run after run, built once with --full-refresh) from the same raw tables."""
+def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
+    """(built run after run, built once with --full-refresh, the case closed late) from the same
+    raw tables."""
     from pilotage.generator import generate
     from pilotage.transform import dbt_build
     from pilotage.window import Window
@@ -49,13 +66,14 @@ def warehouses(tmp_path_factory) -> tuple[Path, Path]:
     day = FIRST_RUN_LAST
     while day < LAST:
         day += timedelta(days=1)
+        closed_late = _close_a_first_day_case(daily) if day == LAST else None
         _load(daily, day, day)
         dbt_build(daily, Window(first=day, last=day))
     full = _settings(root / "full")
     full.warehouse_path.parent.mkdir(parents=True)
     shutil.copy(daily.warehouse_path, full.warehouse_path)
     dbt_build(full, extra_args=["--full-refresh", "--exclude-resource-type", "test"])
-    return daily.warehouse_path, full.warehouse_path
+    return daily.warehouse_path, full.warehouse_path, closed_late
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +84,9 @@ def compare():
     return module.main
 
 
-@pytest.mark.parametrize("schema", ["marts", "staging"])
+@pytest.mark.parametrize("schema", ["marts", "intermediate", "staging"])
 def test_run_after_run_equals_one_full_build(warehouses, compare, schema: str, capsys) -> None:
-    daily, full = warehouses
+    daily, full, _case = warehouses
     assert compare([str(full), str(daily), "--schema", schema]) == 0, capsys.readouterr().out
 
 
@@ -84,6 +102,19 @@ def test_the_sample_spans_the_windows(warehouses) -> None:
     con.close()
     assert days == ((LAST - FIRST).days + 1, FIRST) and cases > 0
     assert FIRST < LAST - timedelta(days=LATE_ARRIVAL_DAYS)
+
+
+def test_a_case_closed_after_the_window_is_rebuilt(warehouses) -> None:
+    """The case opened on the first day and re-closed by the last day's export has the new
+    closing date in the run after run fct_cases (rebuilt by key, its creation day and contacts
+    outside the window)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouses[0]), read_only=True)
+    row = con.execute("select business_date, cast(closed_at as date), is_closed "
+                      "from marts.fct_cases where case_id = ?", [warehouses[2]]).fetchone()
+    con.close()
+    assert row == (FIRST, LAST, True)
 
 
 def test_the_daily_runs_were_window_runs_that_kept_the_partial_parse(warehouses) -> None:

@@ -33,3 +33,22 @@
         ({{ column }} between cast('{{ first.isoformat() }}' as date) and cast('{{ last.isoformat() }}' as date))
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    Predicate: the timestamp `column` lies in the window's days widened by `days_before` and
+    `days_after` days (always true without the window, or when days_before is none: the first
+    build of an incremental intermediate table). A range on the bare column, so DuckDB pushes it
+    through a staging view's de-duplication (partitioned by that column) to raw; a filter on
+    business_date or on cast(column as date) is applied after the whole history is ranked.
+-#}
+{% macro timestamp_padded_window(column, days_before, days_after) -%}
+    {%- set bounds = business_date_bounds() -%}
+    {%- if bounds is none or days_before is none -%}
+        (1 = 1)
+    {%- else -%}
+        {%- set first = modules.datetime.date.fromisoformat(bounds[0]) - modules.datetime.timedelta(days=days_before | int) -%}
+        {%- set end = modules.datetime.date.fromisoformat(bounds[1]) + modules.datetime.timedelta(days=(days_after | int) + 1) -%}
+        ({{ column }} >= cast('{{ first.isoformat() }}' as {{ dbt.type_timestamp() }})
+            and {{ column }} < cast('{{ end.isoformat() }}' as {{ dbt.type_timestamp() }}))
+    {%- endif -%}
+{%- endmacro %}

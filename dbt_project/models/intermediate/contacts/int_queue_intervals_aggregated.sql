@@ -1,3 +1,13 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='business_date',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ pilotage.clear_window_days() }}"
+    )
+}}
+
 {#- KPI components per queue x reporting interval (UTC start), over the whole history:
     contacts (booked in the interval of queue entry), the WFM forecast, scheduled OPEN time and
     logged-in (staffed) time. fct_queue_intervals adds the Erlang C estimates and keeps the
@@ -6,9 +16,15 @@
     Volumes and durations come from the contact records; a queue and local day without any
     contact record takes them from the queue interval report instead (centers that send only
     interval reports), its shorter intervals summed into the reporting interval. volume_source
-    says which. int_queue_days_reconciled compares the two where both exist. -#}
+    says which. int_queue_days_reconciled compares the two where both exist.
+    A table rebuilt by business date (delete+insert, like the incremental marts): a window run
+    reads its sources' rows of the window widened by two days on both sides (an interval's local
+    date on any site's clock is within a day of its UTC date and of its contacts' business date)
+    and keeps the window's business dates, so every interval kept has all its rows. Its first
+    build (or --full-refresh), window or not, builds every date: the variants view reads it all. -#}
 
 {%- set interval_seconds = interval_seconds() -%}
+{%- set pad = 2 if is_incremental() else none -%}
 
 with
 
@@ -16,18 +32,21 @@ contacts as (
 
     select * from {{ ref('int_contacts_enriched') }}
     where queue_name is not null
+        and {{ interval_padded_window('business_date', pad, pad) if pad is not none else '(1 = 1)' }}
 
 ),
 
 interval_reports as (
 
     select * from {{ ref('stg_acd__queue_intervals') }}
+    where {{ timestamp_padded_window('interval_start_at', pad, pad) }}
 
 ),
 
 forecasts as (
 
     select * from {{ ref('stg_wfm__forecasts') }}
+    where {{ timestamp_padded_window('interval_start_at', pad, pad) }}
 
 ),
 
@@ -35,12 +54,14 @@ schedule_slices as (
 
     select * from {{ ref('int_schedules_split_to_intervals') }}
     where activity = 'OPEN'
+        and {{ timestamp_padded_window('interval_start_at', pad, pad) }}
 
 ),
 
 agent_intervals as (
 
     select * from {{ ref('int_agent_intervals_joined_to_agents') }}
+    where {{ timestamp_padded_window('interval_start_at', pad, pad) }}
 
 ),
 
@@ -263,3 +284,4 @@ joined as (
 )
 
 select * from joined
+where {{ business_date_window('business_date') if pad is not none else '(1 = 1)' }}

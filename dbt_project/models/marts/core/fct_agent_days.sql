@@ -28,8 +28,11 @@ schedule_slices as (
 
 agent_intervals as (
 
+    -- the padded UTC range is a superset of the window's local days that DuckDB pushes through
+    -- the staging view's de-duplication (macro timestamp_padded_window)
     select * from {{ ref('int_agent_intervals_joined_to_agents') }}
     where {{ business_date_window('business_date') }}
+        and {{ timestamp_padded_window('interval_start_at', 2, 2) }}
         and agent_id is not null
 
 ),

@@ -1,7 +1,20 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['case_id'],
+        on_schema_change='append_new_columns',
+        post_hook="{{ pilotage.delete_cases_gone_from_staging() }}"
+    )
+}}
+
 {#- One row per CRM case (latest delivered version), with its opening contact, its contacts
     (repeat-eligible contacts carrying its case number), its surveys and first-contact
-    resolution. Rebuilt in full: a case keeps changing (status, new contacts, late surveys)
-    long after its creation day. -#}
+    resolution. A case keeps changing (status, new contacts, late surveys) long after its
+    creation day, so a window run rebuilds the cases the window touched, by key (macro
+    touched_cases): every contact and survey of those cases is read, whatever its date, so each
+    rebuilt row is the one a full build gives. Without a window (or on the first build) every
+    case is built. -#}
 
 {%- set repeat_days = var('repeat_window_days') | int -%}
 
@@ -10,18 +23,28 @@ with
 cases as (
 
     select * from {{ ref('stg_crm__cases') }}
+    where {{ touched_case_filter('case_id', ref('stg_crm__cases'), ref('fct_contacts'),
+        ref('stg_crm__surveys')) }}
 
 ),
 
 contacts as (
 
+    -- with a window, the touched cases' contacts and opening contacts
     select * from {{ ref('fct_contacts') }}
+    where {{ touched_cases_only(
+        "case_number in (select cases.case_number from cases)
+        or contact_id in (select cases.origin_contact_id from cases)") }}
 
 ),
 
 surveys as (
 
+    -- with a window, the touched cases' surveys: by case number, else by the surveyed contact's
     select * from {{ ref('stg_crm__surveys') }}
+    where {{ touched_cases_only(
+        "case_number in (select cases.case_number from cases)
+        or (case_number is null and contact_id in (select contacts.contact_id from contacts))") }}
 
 ),
 
