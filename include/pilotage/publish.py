@@ -99,6 +99,13 @@ def _new_version(settings: Settings) -> Path:
     return link.with_name(f".{link.name}.{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}")
 
 
+def drop_unpublished(settings: Settings, version: Path) -> None:
+    """After a failed publication: remove ``version`` unless the Parquet link already points at it."""
+    link = settings.published_parquet_dir
+    if not (link.is_symlink() and link.resolve() == version.resolve()):
+        shutil.rmtree(version, ignore_errors=True)
+
+
 def _swap_parquet(settings: Settings, version: Path) -> None:
     """Point the Parquet symlink at ``version``; drop every other version but the one it pointed
     at before (a slow reader may still be listing it), debris of killed publications included."""
@@ -149,9 +156,7 @@ def publish(settings: Settings) -> Path:
         _swap_parquet(settings, version)
         _fsync(target.parent)
     except BaseException:
-        link = settings.published_parquet_dir
-        if not (link.is_symlink() and link.resolve() == version.resolve()):
-            shutil.rmtree(version, ignore_errors=True)
+        drop_unpublished(settings, version)
         raise
     finally:
         con.close()

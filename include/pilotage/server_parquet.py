@@ -11,7 +11,6 @@ The export reads one snapshot (``repeatable read``): every mart from the same pu
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -25,6 +24,7 @@ from pilotage.publish import (
     _quote,
     _remove_debris,
     _swap_parquet,
+    drop_unpublished,
 )
 from pilotage.settings import Settings
 
@@ -105,9 +105,7 @@ def export(settings: Settings, url: str, schema: str) -> Path:
         con.rollback()
         _swap_parquet(settings, version)
     except BaseException:
-        link = settings.published_parquet_dir
-        if not (link.is_symlink() and link.resolve() == version.resolve()):
-            shutil.rmtree(version, ignore_errors=True)
+        drop_unpublished(settings, version)
         raise
     finally:
         con.close()
