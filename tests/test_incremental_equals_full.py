@@ -2,7 +2,8 @@
 window, then day by day, each run rebuilding its day plus the late-arrival days) give the same
 tables (staging, intermediate, marts), to 1e-9, as one --full-refresh build of the same raw data.
 The last day's CRM export re-delivers a case of the first day (outside the last run's window)
-with a later closing date: fct_cases, rebuilt by touched case, must take it."""
+with a later closing date, and the last run re-delivers the day before without a late survey of
+a first-day case: fct_cases, rebuilt by touched case, must take both."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 pytestmark = pytest.mark.integration
 
 FIRST, FIRST_RUN_LAST, LAST = date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 14)
+LATE_SURVEY = "sv-1a7e000000000001"
 COMPARE = Path(__file__).resolve().parents[1] / "scripts" / "compare_marts.py"
 
 
@@ -39,6 +41,36 @@ def _close_a_first_day_case(settings) -> str:
     return fields[0].strip('"')
 
 
+def _answer_a_first_day_case_late(settings, day: date) -> str:
+    """Append to the day's survey export a CSAT answer for a case whose contacts all lie on the
+    first day (a late answer: nothing else of a later window touches the case); returns its id."""
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    survey_id, case_id = con.execute(
+        "select surveys.survey_id, cases.case_id from staging.stg_crm__surveys as surveys "
+        "join marts.fct_cases as cases on surveys.case_number = cases.case_number "
+        "where surveys.question = 'CSAT' and cast(cases.first_contact_at as date) = ? "
+        "and cast(cases.last_contact_at as date) = ? order by surveys.survey_id limit 1",
+        [FIRST, FIRST]).fetchone()
+    con.close()
+    crm = settings.landing_dir / "crm"
+    lines = (crm / f"surveys_{FIRST:%Y%m%d}.csv").read_text().splitlines()
+    fields = next(line.split(",") for line in lines if line.startswith(f"{survey_id},")
+                  and ",CSAT," in line)
+    fields[0], fields[-1] = LATE_SURVEY, f"{day}{fields[-1][10:]}"
+    with (crm / f"surveys_{day:%Y%m%d}.csv").open("a") as out:
+        out.write(",".join(fields) + "\n")
+    return case_id
+
+
+def _redeliver_without_the_late_survey(settings, day: date) -> None:
+    """Re-deliver the day's survey export without the late answer (the CRM withdrew it)."""
+    path = settings.landing_dir / "crm" / f"surveys_{day:%Y%m%d}.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith(f"{LATE_SURVEY},")))
+
+
 def _load(settings, first: date, last: date) -> None:
     from pilotage.ingest import pipeline
     from pilotage.window import Window
@@ -50,8 +82,8 @@ def _load(settings, first: date, last: date) -> None:
 
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
-    """(built run after run, built once with --full-refresh, the case closed late) from the same
-    raw tables."""
+    """(built run after run, built once with --full-refresh, the case closed late, the case whose
+    late survey was withdrawn) from the same raw tables."""
     from pilotage.generator import generate
     from pilotage.transform import dbt_build
     from pilotage.window import Window
@@ -67,13 +99,17 @@ def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
     while day < LAST:
         day += timedelta(days=1)
         closed_late = _close_a_first_day_case(daily) if day == LAST else None
-        _load(daily, day, day)
+        if day == LAST - timedelta(days=1):
+            surveyed_late = _answer_a_first_day_case_late(daily, day)
+        if day == LAST:  # the run re-delivers the day before, without the late survey
+            _redeliver_without_the_late_survey(daily, day - timedelta(days=1))
+        _load(daily, day - timedelta(days=1) if day == LAST else day, day)
         dbt_build(daily, Window(first=day, last=day))
     full = _settings(root / "full")
     full.warehouse_path.parent.mkdir(parents=True)
     shutil.copy(daily.warehouse_path, full.warehouse_path)
     dbt_build(full, extra_args=["--full-refresh", "--exclude-resource-type", "test"])
-    return daily.warehouse_path, full.warehouse_path, closed_late
+    return daily.warehouse_path, full.warehouse_path, closed_late, surveyed_late
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +122,7 @@ def compare():
 
 @pytest.mark.parametrize("schema", ["marts", "intermediate", "staging"])
 def test_run_after_run_equals_one_full_build(warehouses, compare, schema: str, capsys) -> None:
-    daily, full, _case = warehouses
+    daily, full, *_cases = warehouses
     assert compare([str(full), str(daily), "--schema", schema]) == 0, capsys.readouterr().out
 
 
@@ -115,6 +151,22 @@ def test_a_case_closed_after_the_window_is_rebuilt(warehouses) -> None:
                       "from marts.fct_cases where case_id = ?", [warehouses[2]]).fetchone()
     con.close()
     assert row == (FIRST, LAST, True)
+
+
+def test_a_survey_withdrawn_by_a_redelivery_leaves_its_case(warehouses) -> None:
+    """The first-day case answered late on the day before the last, then withdrawn by the last
+    run's re-delivery of that day, has the survey figures of the full build (its contacts and
+    creation outside the last run's window)."""
+    import duckdb
+
+    figures = []
+    for warehouse in warehouses[:2]:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        figures.append(con.execute("select business_date, csat_responses, csat_score_sum "
+                                   "from marts.fct_cases where case_id = ?",
+                                   [warehouses[3]]).fetchone())
+        con.close()
+    assert figures[0] == figures[1] and figures[0][0] == FIRST
 
 
 def test_the_daily_runs_were_window_runs_that_kept_the_partial_parse(warehouses) -> None:

@@ -22,7 +22,9 @@
     window date or created on one; a case with a contact of a window day (by case number, or as
     its opening contact); a case with a survey staged from a window date; and, from the cases
     built before, one whose contacts span a window day (padded a day for the UTC/local edge: a
-    contact removed or moved to another case) or whose opening contact left fct_contacts.
+    contact removed or moved to another case), whose surveys' export days span a window date (a
+    survey withdrawn by a re-delivered day, or moved to another case) or whose opening contact
+    left fct_contacts.
 -#}
 {% macro touched_cases(cases, contacts, surveys) -%}
     {%- set bounds = pilotage.business_date_bounds() -%}
@@ -52,6 +54,10 @@
     where (
         cast(built.first_contact_at as date) <= cast('{{ last.isoformat() }}' as date)
         and cast(built.last_contact_at as date) >= cast('{{ first.isoformat() }}' as date)
+    )
+    or (
+        built.first_survey_business_date <= cast('{{ bounds[1] }}' as date)
+        and built.last_survey_business_date >= cast('{{ bounds[0] }}' as date)
     )
     or (
         built.opening_channel is not null

@@ -92,7 +92,9 @@ survey_totals as (
             as csat_satisfied,
         sum(case when surveys.question = 'CSAT' then surveys.score end) as csat_score_sum,
         count(case when surveys.question = 'CES' then 1 end) as ces_responses,
-        sum(case when surveys.question = 'CES' then surveys.score end) as ces_score_sum
+        sum(case when surveys.question = 'CES' then surveys.score end) as ces_score_sum,
+        min(surveys.business_date) as first_survey_business_date,
+        max(surveys.business_date) as last_survey_business_date
 
     from surveys
     left join contacts
@@ -121,7 +123,9 @@ joined as (
         coalesce(survey_totals.csat_satisfied, 0) as csat_satisfied,
         coalesce(survey_totals.csat_score_sum, 0) as csat_score_sum,
         coalesce(survey_totals.ces_responses, 0) as ces_responses,
-        coalesce(survey_totals.ces_score_sum, 0) as ces_score_sum
+        coalesce(survey_totals.ces_score_sum, 0) as ces_score_sum,
+        survey_totals.first_survey_business_date,
+        survey_totals.last_survey_business_date
 
     from cases
     left join contacts as opening
@@ -182,7 +186,11 @@ final as (
         cast({{ safe_divide('csat_score_sum', 'csat_responses') }} as {{ dbt.type_float() }}) as csat_score,
         cast(ces_responses as {{ dbt.type_int() }}) as ces_responses,
         cast(ces_score_sum as {{ dbt.type_bigint() }}) as ces_score_sum,
-        cast({{ safe_divide('ces_score_sum', 'ces_responses') }} as {{ dbt.type_float() }}) as ces_score
+        cast({{ safe_divide('ces_score_sum', 'ces_responses') }} as {{ dbt.type_float() }}) as ces_score,
+        -- days of the survey exports carrying the answers (a window run rebuilds a case whose
+        -- span overlaps its window: an answer withdrawn by a re-delivered day leaves the case)
+        cast(first_survey_business_date as date) as first_survey_business_date,
+        cast(last_survey_business_date as date) as last_survey_business_date
 
     from joined
 
