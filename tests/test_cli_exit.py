@@ -9,7 +9,7 @@ from pilotage.cli import build_parser
 
 CHILD = """
 import atexit, logging, sys, threading, time
-from pilotage.cli import exit_without_teardown
+from pilotage.process_exit import exit_without_teardown
 handler = logging.FileHandler(sys.argv[1])
 logging.getLogger("t").addHandler(handler)
 logging.getLogger("t").warning("logged before exit")

@@ -13,10 +13,10 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NoReturn
 
 from pilotage import heartbeat
 from pilotage.cli_status import cmd_accept, cmd_status
+from pilotage.process_exit import exit_without_teardown
 from pilotage.settings import Settings
 
 
@@ -431,39 +431,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-LONG_COMMANDS = {"run", "demo"}  # commands that print a heartbeat while they work
-
-
-def exit_without_teardown(code: int) -> NoReturn:
-    """End the process once its work is saved: as at a normal exit, non-daemon threads are joined
-    and the exit handlers run (logging flushed and closed, Airflow's engine disposed), then
-    ``os._exit`` skips the interpreter's teardown of every loaded module (Airflow, dbt, GX,
-    pandas: seconds at the end of each ``pilotage run``)."""
-    import atexit
-    import os
-    import threading
-
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and not thread.daemon:
-            thread.join()
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
 def main(argv: list[str] | None = None) -> int:
     """The ``pilotage`` command; ``argv=None`` is the console script itself: a command that
     loaded Airflow (``fast_exit``) then ends with :func:`exit_without_teardown`."""
     args = build_parser().parse_args(argv)
     if getattr(args, "command", None) == "kpis" and bool(args.date_from) != bool(args.date_to):
         raise SystemExit("error: give both --from and --to, or neither")
-    if getattr(args, "command", None) in LONG_COMMANDS:
-        with heartbeat.Heartbeat():  # the terminal never stays silent for long
-            code = args.func(args, Settings.from_env())
-    else:
+    if not getattr(args, "fast_exit", False):  # a short command
+        return args.func(args, Settings.from_env())
+    with heartbeat.Heartbeat():  # an Airflow run: the terminal never stays silent for long
         code = args.func(args, Settings.from_env())
-    if argv is None and getattr(args, "fast_exit", False):
+    if argv is None:
         exit_without_teardown(code)
     return code
 
