@@ -179,3 +179,24 @@ def test_the_daily_runs_were_window_runs_that_kept_the_partial_parse(warehouses)
     assert f"cast('{LAST - timedelta(days=LATE_ARRIVAL_DAYS)}' as date)" in compiled
     log = (dbt_dir / "logs" / "dbt.log").read_text()
     assert "partial parsing because config vars" not in log
+
+
+def test_a_warehouse_built_before_the_survey_span_is_rebuilt_once_and_equals_the_full_build(
+        warehouses, compare, tmp_path, capsys) -> None:
+    """An existing fct_cases without the survey-span columns (built by an earlier version) does
+    not fail the next window run (the touched-cases rule reads those columns): that run rebuilds
+    every case once, which fills them, and the marts equal the full build."""
+    import duckdb
+    from pilotage.transform import dbt_build
+    from pilotage.window import Window
+
+    daily, full, *_cases = warehouses
+    shutil.copytree(daily.parents[1], tmp_path / "daily")
+    upgraded = _settings(tmp_path / "daily")
+    con = duckdb.connect(str(upgraded.warehouse_path))
+    for column in ("first_survey_business_date", "last_survey_business_date"):
+        con.execute(f"alter table marts.fct_cases drop column {column}")
+    con.close()
+    dbt_build(upgraded, Window(first=LAST, last=LAST))
+    assert compare([str(full), str(upgraded.warehouse_path), "--schema", "marts"]) == 0, \
+        capsys.readouterr().out

@@ -30,6 +30,11 @@
     {%- set bounds = pilotage.business_date_bounds() -%}
     {%- set first = modules.datetime.date.fromisoformat(bounds[0]) - modules.datetime.timedelta(days=1) -%}
     {%- set last = modules.datetime.date.fromisoformat(bounds[1]) + modules.datetime.timedelta(days=1) -%}
+    {#- a fct_cases built before it kept its survey span: every case is touched once (a rebuild of
+        the model, which fills the span); later runs use the span -#}
+    {%- set built_columns = adapter.get_columns_in_relation(this) | map(attribute='name')
+        | map('lower') | list -%}
+    {%- set every_case = 'last_survey_business_date' not in built_columns -%}
     with window_contacts as (
         select contact_id, case_number from {{ contacts }}
         where {{ pilotage.business_date_window('business_date') }}
@@ -49,16 +54,23 @@
         or staged.case_number in (select window_contacts.case_number from window_contacts)
         or staged.origin_contact_id in (select window_contacts.contact_id from window_contacts)
         or staged.case_number in (select window_survey_cases.case_number from window_survey_cases)
+        {%- if every_case %}
+        or true
+        {%- endif %}
     union
     select built.case_id from {{ this }} as built
     where (
         cast(built.first_contact_at as date) <= cast('{{ last.isoformat() }}' as date)
         and cast(built.last_contact_at as date) >= cast('{{ first.isoformat() }}' as date)
     )
+    {%- if every_case %}
+    or true
+    {%- else %}
     or (
         built.first_survey_business_date <= cast('{{ bounds[1] }}' as date)
         and built.last_survey_business_date >= cast('{{ bounds[0] }}' as date)
     )
+    {%- endif %}
     or (
         built.opening_channel is not null
         and not exists (
