@@ -17,8 +17,11 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# --compile-bytecode: every DAG run starts Python processes (Airflow, dbt) that import thousands of
+# modules; without .pyc files on disk (PYTHONDONTWRITEBYTECODE=1 is common in CI images) each
+# process compiles them again, seconds per process
 $(STAMP): uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --all-extras --python $(PYTHON)
+	$(UV) sync --frozen --all-extras --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 install: $(STAMP) ## install the pinned stack into .venv (uv, from uv.lock)
