@@ -7,6 +7,9 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# `make test` runs test modules on this many pytest-xdist workers, a module per worker at a time
+# (module fixtures build warehouses once); each worker has its own Airflow home (tests/conftest.py)
+TEST_WORKERS ?= 2
 
 .PHONY: install demo test test-fast bench lint docs screenshots clean help
 
@@ -32,7 +35,7 @@ demo: install ## generate 13 months of sample exports, load them through Airflow
 test: install ## run the whole test suite (unit + integration with Airflow, GX, dbt)
 	bash scripts/ensure_chromium.sh
 	bash scripts/ensure_docker_compose.sh
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: install ## unit tests only
 	$(VENV)/bin/pytest -m "not integration"
