@@ -137,7 +137,7 @@ def plan(warehouse: Path, project: Path, center_seeds: Path, variables: Mapping[
         if selected:
             if stored is not None and stored != current:
                 con.execute(f"drop table {SCHEMA}.{TABLE}")
-            return Plan(True, "as the build's arguments select them")
+            return Plan(True, "those the build's own arguments select (not kept: it chooses its nodes)")
         if keep:
             return Plan(False, f"unchanged since the build of {since:%Y-%m-%d %H:%M} UTC that loaded "
                                f"them (fingerprint {current[:12]}): not reloaded, their own tests not rerun")
