@@ -35,7 +35,9 @@ Per source system (`acd`, `crm`, `wfm`, `qa`):
 3. **load** (pool `{LOAD_POOL}`{", 1 slot" if LOAD_POOL == WRITER_POOL else ": the sources at once"}): each
    accepted day replaces itself in `raw.*`.
 
-Then **dbt_build** rebuilds the window's business days in the marts (one `dbt build`), and
+Then **dbt_build** rebuilds the window's business days in the marts (one `dbt build`; it loads
+and tests the seeds only when the center's CSVs or the dbt project changed since they were last
+loaded, and **dbt.seeds** then says they were kept), and
 one task per folder of dbt models, **dbt.<folder>** in build order (seeds, staging,
 intermediate/<topic>, marts/<area>), shows that folder's result: red, with the failing models' and
 tests' errors in its log, when one failed; retrying or clearing it runs `dbt build` for that folder

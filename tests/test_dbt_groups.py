@@ -5,6 +5,7 @@ folder rebuilds it."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 from datetime import date, datetime, time, timedelta
@@ -51,6 +52,17 @@ def test_a_cycle_between_folders_is_refused(tmp_path):
         (folder / f"m_{name}.sql").write_text(f"select * from {{{{ ref('m_{other}') }}}}")
     with pytest.raises(ValueError, match="cycle"):
         build_order(tmp_path)
+
+
+def test_a_seeds_group_the_build_kept_is_green_and_says_why(caplog):
+    """A build that kept the seeds ran no node of the group: not a failure, not a skip."""
+    reason = "unchanged since the build of 2026-03-24 02:00 UTC that loaded them"
+    summary = {"groups": {"seeds": {"passed": 0, "failed": [], "skipped": [], "extra_tests": [],
+                                    "kept": reason}}, "ungrouped": []}
+    with caplog.at_level(logging.INFO, logger="pilotage.dbt_groups"):
+        assert check(Group("seeds"), summary, try_number=1) == {"rebuilt": False, "passed": 0, "kept": reason}
+    assert f"dbt group seeds: 0 node(s) passed in dbt_build; seeds unchanged, kept: {reason}" in caplog.text
+    assert check(Group("seeds"), summary, try_number=2) is None  # a retry loads them (rebuild)
 
 
 def _failure_line(output: str, task_id: str) -> str:

@@ -20,15 +20,19 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pilotage.settings import Settings
 from pilotage.window import Window
 
+if TYPE_CHECKING:  # DAG files import this module at parse time: no DuckDB import
+    from pilotage.seed_state import Plan
+
 log = logging.getLogger("pilotage.dbt_groups")
 
 REF = re.compile(r"""\bref\(\s*['"](\w+)['"]\s*\)""")
-LAYERS = ("seeds", "staging", "intermediate", "marts")  # tie-break of the build order
+SEEDS = "seeds"
+LAYERS = (SEEDS, "staging", "intermediate", "marts")  # tie-break of the build order
 PASSED = {"success", "pass", "warn"}
 MESSAGE_CHARS = 4000
 
@@ -138,11 +142,12 @@ def summarize(target: Path, groups: list[Group]) -> dict[str, Any]:
     return summary
 
 
-def _dbt(settings: Settings, window: Window, args: list[str]) -> None:
+def _dbt(settings: Settings, window: Window, args: list[str]) -> Plan:
+    """``dbt build`` into the DAG's target folder; its seeds, loaded or kept (:mod:`pilotage.seed_state`)."""
     from pilotage.transform import dbt_build
 
-    dbt_build(settings, window, extra_args=["--target-path", str(target_dir(settings)), *args],
-              publish_marts=False)
+    return dbt_build(settings, window, extra_args=["--target-path", str(target_dir(settings)), *args],
+                     publish_marts=False)
 
 
 def build(settings: Settings, window: Window, groups: list[Group]) -> dict[str, Any]:
@@ -153,15 +158,17 @@ def build(settings: Settings, window: Window, groups: list[Group]) -> dict[str, 
 
     error: DbtError | None = None
     try:
-        _dbt(settings, window, [])
+        seeds: Plan | None = _dbt(settings, window, [])
     except DbtError as exc:
-        error = exc
+        error, seeds = exc, exc.seeds
     try:
         summary = summarize(target_dir(settings), groups)
     except (OSError, ValueError, KeyError):
         if error is not None:
             raise error from None
         raise
+    if seeds is not None and not seeds.load and SEEDS in summary["groups"]:
+        summary["groups"][SEEDS]["kept"] = seeds.reason  # no node, on purpose: check() says so
     failed = [f["node"] for entry in summary["groups"].values() for f in entry["failed"]]
     for name, entry in summary["groups"].items():
         log.info("dbt group %s: %d passed, %d failed, %d skipped", name, entry["passed"],
@@ -191,6 +198,10 @@ def check(group: Group, summary: dict[str, Any], try_number: int) -> dict[str, A
                           f"dbt_build (retrying this task rebuilds the group):{errors}")
     if entry["skipped"]:
         return None
+    if entry.get("kept"):  # dbt_build left the seeds out: as the last build that loaded them left them
+        log.info("dbt group %s: %d node(s) passed in dbt_build; seeds unchanged, kept: %s", group.name,
+                 entry["passed"], entry["kept"])
+        return {"rebuilt": False, "passed": entry["passed"], "kept": entry["kept"]}
     log.info("dbt group %s: %d node(s) passed in dbt_build", group.name, entry["passed"])
     return {"rebuilt": False, "passed": entry["passed"]}
 

@@ -10,7 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from pilotage import hash_key
+from pilotage import hash_key, seed_state
 from pilotage.center import dbt_vars, stage_seeds
 from pilotage.faults import checkpoint
 from pilotage.progress import Progress
@@ -34,7 +34,12 @@ MODEL_BUILT = re.compile(r"\bOK created sql \w+ model ")
 
 
 class DbtError(RuntimeError):
-    """dbt exited non-zero; the message carries its summary lines."""
+    """dbt exited non-zero; the message carries its summary lines, ``seeds`` whether the build
+    loaded the seeds."""
+
+    def __init__(self, message: str, seeds: seed_state.Plan | None = None) -> None:
+        super().__init__(message)
+        self.seeds = seeds
 
 
 def dbt_executable() -> str:
@@ -68,7 +73,7 @@ def window_env(window: Window | None, late_days: int = LATE_ARRIVAL_DAYS) -> dic
 
 
 def dbt_build(settings: Settings, window: Window | None = None, extra_args: list[str] | None = None,
-              late_days: int = LATE_ARRIVAL_DAYS, publish_marts: bool = True) -> None:
+              late_days: int = LATE_ARRIVAL_DAYS, publish_marts: bool = True) -> seed_state.Plan:
     """``dbt build``; with a window, its dates (inclusive, :func:`window_env`) so incremental marts
     rebuild only those business days (``date_from`` moved back by ``late_days`` for late survey
     answers and evaluations); without, every day. The center folder gives the seeds (staged
@@ -78,7 +83,10 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     built, tests passed) the marts are published (:func:`pilotage.publish.publish`); otherwise
     :class:`DbtError` names the failing nodes and the last published copy stays untouched.
     ``publish_marts=False`` leaves publication to the caller (the DAG publishes once every dbt
-    group is green, :mod:`pilotage.dbt_groups`)."""
+    group is green, :mod:`pilotage.dbt_groups`).
+    On DuckDB the seeds and their seed-only tests are left out when nothing that determines them
+    changed since the last build that loaded them (:mod:`pilotage.seed_state`); the returned plan
+    says which. The server warehouse loads them every build."""
     center = settings.center()
     # the center's CSVs as seeds, staged outside the project (a missing optional one empty)
     seeds = settings.data_dir / "dbt" / "center_seeds"
@@ -102,7 +110,6 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
         guard = server_publish.build_lock(settings.warehouse_url)
     else:
         guard = writer_lock(settings.warehouse_path, settings.lock_timeout_seconds)
-    log.info("running: %s", " ".join(cmd))
     tail: list[str] = []
     failures: list[str] = []
     progress = Progress("dbt build", 0, "nodes")
@@ -112,6 +119,14 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     # the orphaned dbt to exit instead of failing on DuckDB's file lock
     with guard as lock_fd:
         stage_seeds(center, seeds)
+        if settings.warehouse_url:
+            plan = seed_state.Plan(True, "the server warehouse loads them every build")
+        else:
+            plan = seed_state.plan(settings.warehouse_path, project, seeds, cmd[cmd.index("--vars") + 1],
+                                   extra_args or ())
+        cmd += plan.args
+        log.info(plan.describe())
+        log.info("running: %s", " ".join(cmd))
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env=env, cwd=project,
                                 pass_fds=(lock_fd,) if lock_fd is not None else ())
@@ -131,6 +146,8 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
             elif not progress.total and line.strip():  # before the first node: parsing
                 progress.note(line.split("  ", 1)[-1].strip()[:100])  # dbt's own words, throttled
         code = proc.wait()
+        if code == 0 and not settings.warehouse_url:
+            seed_state.record(settings.warehouse_path, plan)
         if code == 0 and publish_marts:
             publish_built(settings)
     if code != 0:
@@ -140,7 +157,8 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
         log.error("dbt build failed (exit %d): %s", code, kept)
         failing = "".join(f"\n  {line.strip()}" for line in failures)
         raise DbtError(f"dbt build failed (exit {code}); {kept}. Failing:{failing or ' see below'}\n"
-                       + "\n".join(tail))
+                       + "\n".join(tail), seeds=plan)
+    return plan
 
 
 def publish_built(settings: Settings) -> None:
