@@ -3,7 +3,9 @@ window, then day by day, each run rebuilding its day plus the late-arrival days)
 tables (staging, intermediate, marts), to 1e-9, as one --full-refresh build of the same raw data.
 The last day's CRM export re-delivers a case of the first day (outside the last run's window)
 with a later closing date, and the last run re-delivers the day before without a late survey of
-a first-day case: fct_cases, rebuilt by touched case, must take both."""
+a first-day case; the last day's survey export also re-delivers a first-day answer re-attached
+to another case: fct_cases, rebuilt by touched case, must take all three (the answer leaves its
+old case, whose dates lie outside the last run's window, and joins the new one)."""
 
 from __future__ import annotations
 
@@ -64,6 +66,41 @@ def _answer_a_first_day_case_late(settings, day: date) -> str:
     return case_id
 
 
+def _reattach_a_first_day_survey(settings, closed_late: str) -> tuple[str, str]:
+    """Append to the last day's survey export a re-delivery of a first-day CSAT answer (same id,
+    same answer time: the later export wins) naming another first-day case, the CRM having
+    re-attached it; both cases' contacts, creation and surveys lie on the first day only (and
+    neither is the case closed late). Returns (the old case id, the new case id)."""
+    import duckdb
+
+    quiet = ("select cases.case_id, cases.case_number from marts.fct_cases as cases "
+             "join staging.stg_crm__cases as staged on cases.case_id = staged.case_id "
+             "where staged.business_date = $1 and cast(cases.first_contact_at as date) = $1 "
+             "and cast(cases.last_contact_at as date) = $1 "
+             "and coalesce(cases.last_survey_business_date, $1) = $1 and cases.case_id <> $2")
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    survey_id, old_case = con.execute(
+        f"with quiet as ({quiet}) select surveys.survey_id, quiet.case_id "
+        "from staging.stg_crm__surveys as surveys join quiet "
+        "on surveys.case_number = quiet.case_number "
+        "where surveys.question = 'CSAT' and surveys.business_date = $1 "
+        "order by surveys.survey_id desc limit 1", [FIRST, closed_late]).fetchone()
+    new_case, new_number = con.execute(
+        f"with quiet as ({quiet}) select quiet.case_id, raw_cases.case_number from quiet "
+        "join raw.crm_cases as raw_cases on quiet.case_id = raw_cases.case_id "
+        "where quiet.case_id <> $3 order by quiet.case_id limit 1",
+        [FIRST, closed_late, old_case]).fetchone()
+    con.close()
+    crm = settings.landing_dir / "crm"
+    lines = (crm / f"surveys_{FIRST:%Y%m%d}.csv").read_text().splitlines()
+    fields = next(line.split(",") for line in lines if line.startswith(f"{survey_id},")
+                  and ",CSAT," in line)
+    fields[2] = new_number
+    with (crm / f"surveys_{LAST:%Y%m%d}.csv").open("a") as out:
+        out.write(",".join(fields) + "\n")
+    return old_case, new_case
+
+
 def _redeliver_without_the_late_survey(settings, day: date) -> None:
     """Re-deliver the day's survey export without the late answer (the CRM withdrew it)."""
     path = settings.landing_dir / "crm" / f"surveys_{day:%Y%m%d}.csv"
@@ -83,7 +120,8 @@ def _load(settings, first: date, last: date) -> None:
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
     """(built run after run, built once with --full-refresh, the case closed late, the case whose
-    late survey was withdrawn) from the same raw tables."""
+    late survey was withdrawn, the old and new cases of the re-attached survey) from the same raw
+    tables."""
     from pilotage.generator import generate
     from pilotage.transform import dbt_build
     from pilotage.window import Window
@@ -99,6 +137,7 @@ def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
     while day < LAST:
         day += timedelta(days=1)
         closed_late = _close_a_first_day_case(daily) if day == LAST else None
+        reattached = _reattach_a_first_day_survey(daily, closed_late) if day == LAST else None
         if day == LAST - timedelta(days=1):
             surveyed_late = _answer_a_first_day_case_late(daily, day)
         if day == LAST:  # the run re-delivers the day before, without the late survey
@@ -109,7 +148,7 @@ def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
     full.warehouse_path.parent.mkdir(parents=True)
     shutil.copy(daily.warehouse_path, full.warehouse_path)
     dbt_build(full, extra_args=["--full-refresh", "--exclude-resource-type", "test"])
-    return daily.warehouse_path, full.warehouse_path, closed_late, surveyed_late
+    return daily.warehouse_path, full.warehouse_path, closed_late, surveyed_late, reattached
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +206,26 @@ def test_a_survey_withdrawn_by_a_redelivery_leaves_its_case(warehouses) -> None:
                                    [warehouses[3]]).fetchone())
         con.close()
     assert figures[0] == figures[1] and figures[0][0] == FIRST
+
+
+def test_a_survey_reattached_to_another_case_leaves_the_old_one(warehouses) -> None:
+    """The first-day answer re-delivered by the last day's export with another first-day case
+    number: both cases (creation, contacts and surveys on the first day, outside the last run's
+    window) have the survey figures of the full build, and the answer moved."""
+    import duckdb
+
+    figures = []
+    for warehouse in warehouses[:2]:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        figures.append(con.execute(
+            "select case_id, business_date, csat_responses, csat_score_sum, "
+            "first_survey_business_date, last_survey_business_date "
+            "from marts.fct_cases where case_id in (?, ?) order by case_id != ?",
+            [*warehouses[4], warehouses[4][0]]).fetchall())
+        con.close()
+    assert figures[0] == figures[1]
+    old, new = figures[1]
+    assert old[1] == new[1] == FIRST and new[5] == LAST and old[5] in (None, FIRST)
 
 
 def test_the_daily_runs_were_window_runs_that_kept_the_partial_parse(warehouses) -> None:
