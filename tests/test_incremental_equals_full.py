@@ -3,11 +3,16 @@ window, then day by day, each run rebuilding its day plus the late-arrival days)
 tables (staging, intermediate, marts), to 1e-9, as one --full-refresh build of the same raw data.
 The last day's CRM export re-delivers a case of the first day (outside the last run's window)
 with a later closing date, and the last run re-delivers the day before without a late survey of
-a first-day case: fct_cases, rebuilt by touched case, must take both."""
+a first-day case; the last day's survey export also re-delivers a first-day answer re-attached
+to another case: fct_cases, rebuilt by touched case, must take all three (the answer leaves its
+old case, whose dates lie outside the last run's window, and joins the new one). The last day's
+QA export re-submits a first-day evaluation on a last-day contact (it leaves the first day), and
+the re-delivered day before names another case on one of its contacts (it leaves the old case)."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -64,6 +69,85 @@ def _answer_a_first_day_case_late(settings, day: date) -> str:
     return case_id
 
 
+def _reattach_a_first_day_survey(settings, closed_late: str) -> tuple[str, str]:
+    """Append to the last day's survey export a re-delivery of a first-day CSAT answer (same id,
+    same answer time: the later export wins) naming another first-day case, the CRM having
+    re-attached it; both cases' contacts, creation and surveys lie on the first day only (and
+    neither is the case closed late). Returns (the old case id, the new case id)."""
+    import duckdb
+
+    quiet = ("select cases.case_id, cases.case_number from marts.fct_cases as cases "
+             "join staging.stg_crm__cases as staged on cases.case_id = staged.case_id "
+             "where staged.business_date = $1 and cast(cases.first_contact_at as date) = $1 "
+             "and cast(cases.last_contact_at as date) = $1 "
+             "and coalesce(cases.last_survey_business_date, $1) = $1 and cases.case_id <> $2")
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    survey_id, old_case = con.execute(
+        f"with quiet as ({quiet}) select surveys.survey_id, quiet.case_id "
+        "from staging.stg_crm__surveys as surveys join quiet "
+        "on surveys.case_number = quiet.case_number "
+        "where surveys.question = 'CSAT' and surveys.business_date = $1 "
+        "order by surveys.survey_id desc limit 1", [FIRST, closed_late]).fetchone()
+    new_case, new_number = con.execute(
+        f"with quiet as ({quiet}) select quiet.case_id, raw_cases.case_number from quiet "
+        "join raw.crm_cases as raw_cases on quiet.case_id = raw_cases.case_id "
+        "where quiet.case_id <> $3 order by quiet.case_id limit 1",
+        [FIRST, closed_late, old_case]).fetchone()
+    con.close()
+    crm = settings.landing_dir / "crm"
+    lines = (crm / f"surveys_{FIRST:%Y%m%d}.csv").read_text().splitlines()
+    fields = next(line.split(",") for line in lines if line.startswith(f"{survey_id},")
+                  and ",CSAT," in line)
+    fields[2] = new_number
+    with (crm / f"surveys_{LAST:%Y%m%d}.csv").open("a") as out:
+        out.write(",".join(fields) + "\n")
+    return old_case, new_case
+
+
+def _resubmit_a_first_day_evaluation(settings) -> str:
+    """Append to the last day's QA export a later submission of a first-day evaluation (not a
+    calibration), re-attached to an answered contact of the last day and its agent; returns its
+    id."""
+    landing = settings.landing_dir
+    first = (landing / "qa" / f"evaluations_{FIRST:%Y%m%d}.jsonl").read_text().splitlines()
+    evaluation = next(json.loads(line) for line in first
+                      if json.loads(line)["metadata"]["calibrationSessionId"] is None)
+    contacts = (landing / "acd" / f"contacts_{LAST:%Y%m%d}.jsonl").read_text().splitlines()
+    contact = next(json.loads(line) for line in contacts if json.loads(line)["Agent"]
+                   and json.loads(line)["Queue"])
+    evaluation["metadata"].update(contactId=contact["ContactId"],
+                                  agentId=contact["Agent"]["Username"],
+                                  evaluationSubmitTimestamp=f"{LAST}T12:00:00Z")
+    with (landing / "qa" / f"evaluations_{LAST:%Y%m%d}.jsonl").open("a") as out:
+        out.write(json.dumps(evaluation) + "\n")
+    return evaluation["evaluationId"]
+
+
+def _recase_a_contact(settings, day: date, *avoided: str) -> tuple[str, str, str]:
+    """Re-deliver the day's ACD export with an inbound contact naming another case of the day (the
+    agent fixed the case number; a contact stays in its initiation day's file: the contract
+    quarantines a later day's file carrying it); neither case is one of `avoided`. Returns (the
+    contact id, its old case id, its new case id)."""
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    numbers = dict(con.execute(
+        "select case_number, case_id from raw.crm_cases where case_id not in "
+        f"({', '.join('?' * len(avoided))})", list(avoided)).fetchall())
+    con.close()
+    path = settings.landing_dir / "acd" / f"contacts_{day:%Y%m%d}.jsonl"
+    contacts = [json.loads(line) for line in path.read_text().splitlines()]
+    recased = [contact for contact in contacts if contact["InitiationMethod"] == "INBOUND"
+               and contact["Queue"] and contact["Attributes"]["case_number"] in numbers]
+    contact, other = recased[0], next(
+        other for other in recased
+        if other["Attributes"]["case_number"] != recased[0]["Attributes"]["case_number"])
+    old, new = contact["Attributes"]["case_number"], other["Attributes"]["case_number"]
+    contact["Attributes"]["case_number"] = new
+    path.write_text("".join(json.dumps(row) + "\n" for row in contacts))
+    return contact["ContactId"], numbers[old], numbers[new]
+
+
 def _redeliver_without_the_late_survey(settings, day: date) -> None:
     """Re-deliver the day's survey export without the late answer (the CRM withdrew it)."""
     path = settings.landing_dir / "crm" / f"surveys_{day:%Y%m%d}.csv"
@@ -83,7 +167,8 @@ def _load(settings, first: date, last: date) -> None:
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
     """(built run after run, built once with --full-refresh, the case closed late, the case whose
-    late survey was withdrawn) from the same raw tables."""
+    late survey was withdrawn, the old and new cases of the re-attached survey, the re-submitted
+    evaluation, the re-cased contact with its old and new case) from the same raw tables."""
     from pilotage.generator import generate
     from pilotage.transform import dbt_build
     from pilotage.window import Window
@@ -99,6 +184,10 @@ def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
     while day < LAST:
         day += timedelta(days=1)
         closed_late = _close_a_first_day_case(daily) if day == LAST else None
+        reattached = _reattach_a_first_day_survey(daily, closed_late) if day == LAST else None
+        if day == LAST:
+            resubmitted = _resubmit_a_first_day_evaluation(daily)
+            recased = _recase_a_contact(daily, day - timedelta(days=1), closed_late, *reattached)
         if day == LAST - timedelta(days=1):
             surveyed_late = _answer_a_first_day_case_late(daily, day)
         if day == LAST:  # the run re-delivers the day before, without the late survey
@@ -109,7 +198,8 @@ def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
     full.warehouse_path.parent.mkdir(parents=True)
     shutil.copy(daily.warehouse_path, full.warehouse_path)
     dbt_build(full, extra_args=["--full-refresh", "--exclude-resource-type", "test"])
-    return daily.warehouse_path, full.warehouse_path, closed_late, surveyed_late
+    return (daily.warehouse_path, full.warehouse_path, closed_late, surveyed_late, reattached,
+            resubmitted, recased)
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +257,64 @@ def test_a_survey_withdrawn_by_a_redelivery_leaves_its_case(warehouses) -> None:
                                    [warehouses[3]]).fetchone())
         con.close()
     assert figures[0] == figures[1] and figures[0][0] == FIRST
+
+
+def test_a_survey_reattached_to_another_case_leaves_the_old_one(warehouses) -> None:
+    """The first-day answer re-delivered by the last day's export with another first-day case
+    number: both cases (creation, contacts and surveys on the first day, outside the last run's
+    window) have the survey figures of the full build, and the answer moved."""
+    import duckdb
+
+    figures = []
+    for warehouse in warehouses[:2]:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        figures.append(con.execute(
+            "select case_id, business_date, csat_responses, csat_score_sum, "
+            "first_survey_business_date, last_survey_business_date "
+            "from marts.fct_cases where case_id in (?, ?) order by case_id != ?",
+            [*warehouses[4], warehouses[4][0]]).fetchall())
+        con.close()
+    assert figures[0] == figures[1]
+    old, new = figures[1]
+    assert old[1] == new[1] == FIRST and new[5] == LAST and old[5] in (None, FIRST)
+
+
+def test_an_evaluation_resubmitted_on_a_later_day_leaves_the_first_day(warehouses) -> None:
+    """The first-day evaluation re-submitted by the last day's export lies on the last day only,
+    with its criteria, as in the full build (its first day outside the last run's window)."""
+    import duckdb
+
+    figures = []
+    for warehouse in warehouses[:2]:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        figures.append([con.execute(
+            f"select business_date, count(*) from marts.{table} where evaluation_id = ? "
+            "group by business_date order by business_date", [warehouses[5]]).fetchall()
+            for table in ("fct_evaluations", "fct_evaluation_criteria")])
+        con.close()
+    assert figures[0] == figures[1]
+    assert figures[1][0] == [(LAST, 1)] and figures[1][1][0][0] == LAST
+
+
+def test_a_contact_recased_by_a_redelivery_leaves_its_old_case(warehouses) -> None:
+    """The contact of the day before the last re-delivered by the last run with another case
+    number: its old and new cases have the contacts of the full build, the contact its new case."""
+    import duckdb
+
+    contact, old, new = warehouses[6]
+    figures = []
+    for warehouse in warehouses[:2]:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        figures.append((
+            con.execute("select business_date, case_number from marts.fct_contacts "
+                        "where contact_id = ?", [contact]).fetchall(),
+            con.execute("select case_id, case_number, contacts_count, first_contact_at, "
+                        "last_contact_at from marts.fct_cases where case_id in (?, ?) "
+                        "order by case_id != ?", [old, new, old]).fetchall()))
+        con.close()
+    assert figures[0] == figures[1]
+    (day, number), = figures[1][0]
+    assert day == LAST - timedelta(days=1) and number == figures[1][1][1][1] != figures[1][1][0][1]
 
 
 def test_the_daily_runs_were_window_runs_that_kept_the_partial_parse(warehouses) -> None:

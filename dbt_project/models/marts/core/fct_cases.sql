@@ -24,7 +24,7 @@ cases as (
 
     select * from {{ ref('stg_crm__cases') }}
     where {{ touched_case_filter('case_id', ref('stg_crm__cases'), ref('fct_contacts'),
-        ref('stg_crm__surveys')) }}
+        ref('stg_crm__surveys'), source('crm', 'surveys')) }}
 
 ),
 

@@ -3,21 +3,22 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='business_date',
-        on_schema_change='append_new_columns'
+        on_schema_change='append_new_columns',
+        pre_hook="{{ pilotage.clear_evaluation_days_moved_from(source('qa', 'evaluations')) }}"
     )
 }}
 
 {#- One row per QA evaluation x criterion (question), calibration evaluations included, on the
     evaluation's business date. A criterion is applicable unless answered N/A; a critical
     criterion fails when it is applicable and earns less than its maximum (critical criteria are
-    pass/fail: 0 or max). -#}
+    pass/fail: 0 or max). Rebuilt on the days of fct_evaluations (evaluation_days_window). -#}
 
 with
 
 evaluations as (
 
     select * from {{ ref('int_evaluations_enriched') }}
-    where {{ business_date_window('business_date') }}
+    where {{ evaluation_days_window('business_date', source('qa', 'evaluations')) }}
 
 ),
 

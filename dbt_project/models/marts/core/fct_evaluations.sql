@@ -3,7 +3,8 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='business_date',
-        on_schema_change='append_new_columns'
+        on_schema_change='append_new_columns',
+        pre_hook="{{ pilotage.clear_evaluation_days_moved_from(source('qa', 'evaluations')) }}"
     )
 }}
 
@@ -11,21 +12,23 @@
     agent's provider, site and team of that day. The score is recomputed from the criteria:
     points earned / points applicable x 100 (N/A criteria out of both), 0 when an applicable
     critical criterion failed; the vendor's own percentage is kept as source_score_percentage
-    and used when an evaluation has no criterion rows. -#}
+    and used when an evaluation has no criterion rows. A window run rebuilds the window's days
+    and the earlier days of its evaluations' other deliveries (macro evaluation_days_window: a
+    later day's re-submission moves an evaluation off its first day). -#}
 
 with
 
 evaluations as (
 
     select * from {{ ref('int_evaluations_enriched') }}
-    where {{ business_date_window('business_date') }}
+    where {{ evaluation_days_window('business_date', source('qa', 'evaluations')) }}
 
 ),
 
 criteria as (
 
     select * from {{ ref('fct_evaluation_criteria') }}
-    where {{ business_date_window('business_date') }}
+    where {{ evaluation_days_window('business_date', source('qa', 'evaluations')) }}
 
 ),
 

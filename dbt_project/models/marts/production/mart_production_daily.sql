@@ -3,20 +3,22 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='business_date',
-        on_schema_change='append_new_columns'
+        on_schema_change='append_new_columns',
+        pre_hook="{{ pilotage.clear_evaluation_days_moved_from(source('qa', 'evaluations')) }}"
     )
 }}
 
 {#- Production committee, daily grain: provider x site x queue x business_date. Components are
     summable; the rates are recomputed from them (sum the components, then divide) at any
-    coarser grain. -#}
+    coarser grain. A window run rebuilds the window's days and the earlier days an evaluation of
+    the window was delivered on (evaluation_days_window: its re-submission left that day). -#}
 
 with
 
 contacts as (
 
     select * from {{ ref('fct_contacts') }}
-    where {{ business_date_window('business_date') }}
+    where {{ evaluation_days_window('business_date', source('qa', 'evaluations')) }}
         and queue_name is not null
 
 ),
@@ -31,7 +33,7 @@ surveys as (
 evaluations as (
 
     select * from {{ ref('int_evaluations_enriched') }}
-    where {{ business_date_window('business_date') }}
+    where {{ evaluation_days_window('business_date', source('qa', 'evaluations')) }}
         and not is_calibration
 
 ),
