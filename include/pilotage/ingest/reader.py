@@ -169,13 +169,14 @@ def map_file(layout: Layout, delivered: Delivered, *, raw: bool = False) -> Mapp
         readable = _prepared(layout, path, tmp_dir)
         source, csv_columns = _from_clause(layout, readable, con, delivered.source_name)
         compiler = LayoutCompiler(layout, csv_columns, raw=raw)
+        columns = compiler.select_list()
         mapped = (
-            f"select\n  {compiler.select_list()},\n"
+            f"select\n  {columns},\n"
             f"  {sql_quote(delivered.business_date.isoformat())}::date as _business_date,\n"
             f"  {sql_quote(delivered.source_name)} as _source_file,\n"
             f"  {sql_quote(delivered.sha256)} as _file_sha256,\n"
             f"  _row_number::integer as _row_number\n"
-            f"from {source}"
+            f"from {compiler.source(source)}"
         )
         hidden = [f"_drop_field_{i}" for i in range(len(compiler.drop_fields()))]
         con.execute(f"create temp table _mapped as select *, {compiler.drop_case()} from ({mapped})")
@@ -289,11 +290,12 @@ def map_files(layout: Layout, deliveries: list[Delivered]) -> tuple[pd.DataFrame
                 csv_columns = [r[0] for r in con.execute(
                     f"describe select * exclude (filename, _row_number) from {source}").fetchall()]
             compiler = LayoutCompiler(layout, csv_columns)
+            columns = compiler.select_list()
             mapped = (
-                f"select\n  {compiler.select_list()},\n"
+                f"select\n  {columns},\n"
                 f"  _files._business_date::date as _business_date, _files._source_file,\n"
                 f"  _files._file_sha256, _row_number::integer as _row_number, _files._delivery\n"
-                f"from {source} as src join _files using (filename)"
+                f"from {compiler.source(source)} as src join _files using (filename)"
             )
             try:
                 con.execute(f"create temp table _mapped as select *, {compiler.drop_case()} from ({mapped})")
