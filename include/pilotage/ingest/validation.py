@@ -57,12 +57,12 @@ def _gx():
     """Import GX lazily (~5 s) with analytics and progress bars off, and build one context."""
     export_defaults({"GX_ANALYTICS_ENABLED": "false"})  # GX reads it at import
     import great_expectations as gx
-    from great_expectations.execution_engine import pandas_execution_engine
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
         ProgressBarsConfig,
     )
+    from great_expectations.execution_engine import pandas_execution_engine
 
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(),
