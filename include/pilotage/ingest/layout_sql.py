@@ -3,8 +3,9 @@
 A record is a JSON value (``_root``, or ``_item`` for an exploded list) or a CSV row. Each
 column's expression parses and types the value as its layout says; a value that is present but
 cannot be parsed becomes NULL and its column name goes into the row's ``_errors`` list. Drop
-rules compile to a CASE naming the first rule a record matches (``DROP_COLUMN``). File I/O is
-``reader``'s job.
+rules compile to a CASE naming the first rule a record matches (``DROP_COLUMN``). A JSON
+record's scalar fields are read from one extraction of all of them (``LayoutCompiler.source``
+wraps the records' query with it). File I/O is ``reader``'s job.
 """
 
 from __future__ import annotations
