@@ -3,9 +3,11 @@
 A record is a JSON value (``_root``, or ``_item`` for an exploded list) or a CSV row. Each
 column's expression parses and types the value as its layout says; a value that is present but
 cannot be parsed becomes NULL and its column name goes into the row's ``_errors`` list. Drop
-rules compile to a CASE naming the first rule a record matches (``DROP_COLUMN``). A JSON
-record's scalar fields are read from one extraction of all of them (``LayoutCompiler.source``
-wraps the records' query with it). File I/O is ``reader``'s job.
+rules compile to a CASE naming the first rule a record matches (``DROP_COLUMN``). File I/O is
+``reader``'s job.
+
+Longer than 350 lines: one compiler for every option of the layout language, whose expressions
+call each other (text, typing, derived columns, drop rules); split, they would import each other.
 """
 
 from __future__ import annotations
@@ -51,10 +53,8 @@ class LayoutCompiler:
         self._paths: dict[str, list[str]] = {}  # record ("_root"/"_item") -> JSON paths read
 
     def source(self, records: str) -> str:
-        """``records`` (a subquery of ``_root``/``_item``) plus the text of every JSON field the
-        expressions built so far read, extracted in one pass per record (``_root__fields``):
-        DuckDB parses a record once instead of once per field and use (4x faster on a 100 k
-        contact JSON Lines file). Call it after the select list is built."""
+        """``records`` plus ``_root__fields``: the JSON fields read so far (build the select list
+        first), extracted in one parse of each record instead of one per field and use."""
         lists = [f"json_extract_string({base}, [{', '.join(paths)}]) as {base}__fields"
                  for base, paths in self._paths.items()]
         return f"(select *, {', '.join(lists)} from {records})" if lists else records
@@ -100,8 +100,7 @@ class LayoutCompiler:
         base, path = self._base(ref)
         paths = self._paths.setdefault(base, [])
         quoted = sql_quote(json_path(parse_path(path)))
-        if quoted not in paths:
-            paths.append(quoted)
+        paths += [] if quoted in paths else [quoted]
         return f"{base}__fields[{paths.index(quoted) + 1}]"
 
     def _aggregate(self, spec: ColumnSpec) -> str:

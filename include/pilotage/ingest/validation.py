@@ -69,9 +69,8 @@ def _gx():
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
         analytics_enabled=False,
     )
-    # GX hashes every row of a batch (twice per validation: the batch is built again inside
-    # validate) for a fingerprint in the batch markers, which nothing here reads; frames at or
-    # above the threshold are not hashed, so 0 turns the hashing off (a third of GX's time)
+    # GX hashes every row of a batch, twice a validation, for a fingerprint nothing here reads
+    # (a third of GX's time); frames at or above the threshold are not hashed: 0 turns it off
     pandas_execution_engine.HASH_THRESHOLD = 0
     context = gx.get_context(mode="ephemeral", project_config=config)
     asset = context.data_sources.add_pandas("exports").add_dataframe_asset(name="rows")
@@ -178,26 +177,21 @@ def _describe(result, rows: list[Any] | None, outcome: dict[str, Any] | None = N
     return text
 
 
-_COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
-
-
 def suite_columns(suite) -> set[str] | None:
-    """The columns the suite's rules read (and ``_row_number``, which names failing rows), or
-    None when a rule may read others (a table-level rule, a ``row_condition``)."""
+    """The columns the suite's rules read, and ``_row_number``; None if a rule may read others."""
     columns = {"_row_number"}
     for expectation in suite.expectations:
         kwargs = expectation.configuration.kwargs
         if expectation.expectation_type.startswith("expect_table_") or kwargs.get("row_condition"):
             return None
-        for key in _COLUMN_KWARGS:
+        for key in ("column", "column_A", "column_B", "column_list"):
             value = kwargs.get(key)
             columns.update([value] if isinstance(value, str) else value or [])
     return columns
 
 
 def _run(suite, frame: pd.DataFrame, with_rows: bool):
-    """GX's results of the suite on the frame, given only the columns the rules read: GX copies
-    the whole frame when it filters rows (``ignore_row_if``, nulls), so unread columns cost."""
+    """GX's results on the columns the rules read (GX copies the frame when it filters rows)."""
     _, batch_definition = _gx()
     wanted = suite_columns(suite)
     if wanted is not None:
