@@ -65,11 +65,14 @@ def _dbt_executable() -> str:
     return found
 
 
-def run_dbt(workdir: Path, warehouse: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_dbt(workdir: Path, warehouse: Path, *args: str, check: bool = True,
+            window_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real dbt CLI on the project against `warehouse`; fail the test with its output
-    unless dbt exits 0 (``check=False``: the caller judges the result)."""
+    unless dbt exits 0 (``check=False``: the caller judges the result). ``window_env``: the
+    window in env vars, as the production build passes it (transform.window_env)."""
     env = {
         **os.environ,
+        **(window_env or {}),
         "PILOTAGE_WAREHOUSE": str(warehouse),
         "DBT_TARGET_PATH": str(workdir / "target"),
         "DBT_LOG_PATH": str(workdir / "logs"),
@@ -426,3 +429,91 @@ def test_a_day_emptied_upstream_is_emptied_in_the_incremental_marts(built: dict,
     assert before > 0
     assert read_rows(warehouse, "select count(*) from marts.fct_contacts where business_date = "
                                 f"'{BUSINESS_DATE}'") == [(0,)]
+
+
+# a daily run of 2026-10-06 as transform.window_env passes it (late days cut to one here)
+OWN_DAY = date(2026, 10, 6)
+OWN_DAY_ENV = {"PILOTAGE_DBT_DATE_FROM": str(BUSINESS_DATE), "PILOTAGE_DBT_DATE_TO": str(OWN_DAY),
+               "PILOTAGE_DBT_CHANGED_FROM": str(OWN_DAY)}
+
+
+def _compiled(workdir: Path, model: str) -> str:
+    return next((workdir / "target" / "compiled").rglob(f"{model}.sql")).read_text()
+
+
+def test_staging_of_a_window_run_reads_only_the_days_raw_can_have_changed(built: dict, tmp_path: Path) -> None:
+    """With the production env, the staging tables rank the keys of the run's own days
+    (PILOTAGE_DBT_CHANGED_FROM), not those of the late-arrival days before; a --vars window
+    (manual build) treats every window day as changed; a first changed day outside the window
+    is refused."""
+    warehouse = tmp_path / "pilotage.duckdb"
+    shutil.copy(built["warehouse"], warehouse)
+    own, late = f"between cast('{OWN_DAY}' as date)", f"between cast('{BUSINESS_DATE}' as date)"
+    staged = ("stg_acd__contacts", "stg_crm__cases", "stg_crm__surveys")
+    run_dbt(tmp_path, warehouse, "compile", "--select", *staged, window_env=OWN_DAY_ENV)
+    for model in staged:
+        sql = _compiled(tmp_path, model)
+        assert sql.count(own) == 2 and late not in sql, sql
+    shutil.rmtree(tmp_path / "target")
+    run_dbt(tmp_path, warehouse, "compile", "--select", "stg_acd__contacts", "--vars",
+            f"{{date_from: {BUSINESS_DATE}, date_to: {OWN_DAY}}}", window_env=OWN_DAY_ENV)
+    sql = _compiled(tmp_path, "stg_acd__contacts")
+    assert sql.count(late) == 2 and own not in sql, sql
+    outside = {**OWN_DAY_ENV, "PILOTAGE_DBT_CHANGED_FROM": "2026-10-04"}
+    refused = run_dbt(tmp_path, warehouse, "compile", "--select", "stg_acd__contacts",
+                      window_env=outside, check=False)
+    assert refused.returncode != 0 and "outside the window" in refused.stdout
+
+
+def test_a_key_staged_before_the_runs_days_is_left_alone_and_results_equal_a_full_build(
+        built: dict, tmp_path: Path) -> None:
+    """Two runs of 2026-10-06 whose window reaches back to 2026-10-05: the first delivers a later
+    version of c-v2 (its winner moves to the 6th) and a new contact c-v5; the re-delivered day
+    then withdraws both (c-v2 falls back to the 5th's version, c-v5 leaves raw). c-v1, staged
+    from the 5th and untouched, is not re-ranked (a marker on its lineage stays), and staging
+    and the marts equal a --full-refresh build of the same raw."""
+    import importlib.util
+
+    warehouse = tmp_path / "daily" / "pilotage.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copy(built["warehouse"], warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("update staging.stg_acd__contacts set source_row_number = -1 where contact_id = 'c-v1'")
+        later = ctr("c-v2", 1, queue="VOICE_BILLING", enqueued="07:40:00", queue_seconds=25,
+                    agent="a.lys.0001", talk=100, hold=0, acw=80, last_updated="23:30:00")
+        later.update(audit(OWN_DAY, f"contacts_{OWN_DAY:%Y%m%d}.jsonl", 1))
+        new = ctr("c-v5", 2, queue="VOICE_BILLING", enqueued="07:00:00", queue_seconds=5,
+                  agent="a.lys.0001", talk=50, hold=0, acw=0, day=OWN_DAY)
+        insert(con, "raw.acd_contacts", [later, new])
+    finally:
+        con.close()
+    staged_sql = "select contact_id, business_date, source_row_number from staging.stg_acd__contacts "
+    run_dbt(tmp_path / "daily", warehouse, "run", window_env=OWN_DAY_ENV)
+    assert read_rows(warehouse, staged_sql + "where contact_id in ('c-v1', 'c-v2', 'c-v5') order by 1") == [
+        ("c-v1", BUSINESS_DATE, -1), ("c-v2", OWN_DAY, 1), ("c-v5", OWN_DAY, 2)]
+
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("delete from raw.acd_contacts where _business_date = ?", [OWN_DAY])
+    finally:
+        con.close()
+    run_dbt(tmp_path / "daily", warehouse, "run", window_env=OWN_DAY_ENV)
+    assert read_rows(warehouse, staged_sql + "where contact_id in ('c-v1', 'c-v2', 'c-v5') order by 1") == [
+        ("c-v1", BUSINESS_DATE, -1), ("c-v2", BUSINESS_DATE, 2)]
+
+    full = tmp_path / "full" / "pilotage.duckdb"
+    full.parent.mkdir()
+    shutil.copy(warehouse, full)
+    run_dbt(tmp_path / "full", full, "run", "--full-refresh")
+    assert read_rows(full, staged_sql + "where contact_id = 'c-v1'") == [("c-v1", BUSINESS_DATE, 7)]
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("update staging.stg_acd__contacts set source_row_number = 7 where contact_id = 'c-v1'")
+    finally:
+        con.close()
+    spec = importlib.util.spec_from_file_location("compare_marts", REPO_ROOT / "scripts" / "compare_marts.py")
+    compare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare)
+    for schema in ("staging", "intermediate", "marts"):
+        assert compare.main([str(full), str(warehouse), "--schema", schema]) == 0, schema

@@ -192,8 +192,11 @@ def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
             surveyed_late = _answer_a_first_day_case_late(daily, day)
         if day == LAST:  # the run re-delivers the day before, without the late survey
             _redeliver_without_the_late_survey(daily, day - timedelta(days=1))
-        _load(daily, day - timedelta(days=1) if day == LAST else day, day)
-        dbt_build(daily, Window(first=day, last=day))
+        # a run builds the days it loads (the DAG's one window): the last run's own days are
+        # the re-delivered day before and its day
+        loaded = Window(first=day - timedelta(days=1) if day == LAST else day, last=day)
+        _load(daily, loaded.first, loaded.last)
+        dbt_build(daily, loaded)
     full = _settings(root / "full")
     full.warehouse_path.parent.mkdir(parents=True)
     shutil.copy(daily.warehouse_path, full.warehouse_path)
@@ -318,13 +321,19 @@ def test_a_contact_recased_by_a_redelivery_leaves_its_old_case(warehouses) -> No
 
 
 def test_the_daily_runs_were_window_runs_that_kept_the_partial_parse(warehouses) -> None:
-    """The last run compiled its window (the day and the late-arrival days before it), and no run
-    re-parsed the project because its window changed (the window is not in --vars)."""
+    """The last run compiled its window (its own days, the day before and the day, and the
+    late-arrival days before them) into the marts and only its own days into staging (raw
+    changed there only), and no run re-parsed the project because its window changed (the
+    window is not in --vars)."""
     from pilotage.transform import LATE_ARRIVAL_DAYS
 
     dbt_dir = warehouses[0].parents[1] / "dbt"
+    own_first = LAST - timedelta(days=1)
+    late_first = f"cast('{own_first - timedelta(days=LATE_ARRIVAL_DAYS)}' as date)"
     compiled = next((dbt_dir / "target" / "compiled").rglob("fct_contacts.sql")).read_text()
-    assert f"cast('{LAST - timedelta(days=LATE_ARRIVAL_DAYS)}' as date)" in compiled
+    assert late_first in compiled
+    staged = next((dbt_dir / "target" / "compiled").rglob("stg_acd__contacts.sql")).read_text()
+    assert f"between cast('{own_first}' as date)" in staged and late_first not in staged
     log = (dbt_dir / "logs" / "dbt.log").read_text()
     assert "partial parsing because config vars" not in log
 

@@ -19,5 +19,7 @@ def test_production_build_leaves_unit_tests_out_and_keeps_its_vars(tmp_path) -> 
 def test_the_window_goes_in_the_environment_with_its_late_days() -> None:
     window = Window(first=date(2026, 10, 12), last=date(2026, 10, 13))
     assert window_env(window, late_days=7) == {"PILOTAGE_DBT_DATE_FROM": "2026-10-05",
-                                               "PILOTAGE_DBT_DATE_TO": "2026-10-13"}
-    assert window_env(None) == {"PILOTAGE_DBT_DATE_FROM": "", "PILOTAGE_DBT_DATE_TO": ""}
+                                               "PILOTAGE_DBT_DATE_TO": "2026-10-13",
+                                               "PILOTAGE_DBT_CHANGED_FROM": "2026-10-12"}
+    assert window_env(None) == {"PILOTAGE_DBT_DATE_FROM": "", "PILOTAGE_DBT_DATE_TO": "",
+                                "PILOTAGE_DBT_CHANGED_FROM": ""}

@@ -45,6 +45,46 @@
     {{ return([parsed[0].isoformat(), parsed[1].isoformat()]) }}
 {%- endmacro %}
 
+{#- Returns none (no window) or [changed_from, date_to]: the window's days whose raw can have
+    changed since the last build, validated. The production build passes the run's own first day
+    in env var PILOTAGE_DBT_CHANGED_FROM (transform.window_env: a run's loads replace the raw of
+    its own days only; the window's earlier days are the late-arrival days), read only when
+    executing and only when the window itself comes from the env (partial parse kept, as for the
+    window). Otherwise (a manual --vars window, or the env var empty) changed_from is date_from:
+    every window day is treated as changed. -#}
+{% macro raw_changed_bounds() -%}
+    {%- set bounds = pilotage.business_date_bounds() -%}
+    {%- if bounds is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set changed_from = '' -%}
+    {%- if execute and var('date_from', none) in (none, '') -%}
+        {%- set changed_from = env_var('PILOTAGE_DBT_CHANGED_FROM', '') | string | trim -%}
+    {%- endif -%}
+    {%- if changed_from == '' -%}
+        {{ return(bounds) }}
+    {%- endif -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', changed_from) -%}
+        {{ exceptions.raise_compiler_error("PILOTAGE_DBT_CHANGED_FROM must be an ISO date YYYY-MM-DD, got " ~ changed_from) }}
+    {%- endif -%}
+    {%- set first_changed = modules.datetime.date.fromisoformat(changed_from) -%}
+    {%- if first_changed < modules.datetime.date.fromisoformat(bounds[0])
+        or first_changed > modules.datetime.date.fromisoformat(bounds[1]) -%}
+        {{ exceptions.raise_compiler_error("PILOTAGE_DBT_CHANGED_FROM (" ~ changed_from ~ ") lies outside the window " ~ bounds[0] ~ ".." ~ bounds[1]) }}
+    {%- endif -%}
+    {{ return([first_changed.isoformat(), bounds[1]]) }}
+{%- endmacro %}
+
+{#- Predicate: `column` lies in raw_changed_bounds (always true without a window). -#}
+{% macro raw_changed_window(column='business_date') -%}
+    {%- set bounds = pilotage.raw_changed_bounds() -%}
+    {%- if bounds is none -%}
+        (1 = 1)
+    {%- else -%}
+        ({{ column }} between cast('{{ bounds[0] }}' as date) and cast('{{ bounds[1] }}' as date))
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Pre-hook of the incremental marts (dbt_project.yml): with a window, delete its business dates
     first. delete+insert alone only replaces the dates present in the new rows, so a day whose
     source became empty (an accepted empty re-delivery) would keep its old rows. -#}

@@ -1,14 +1,32 @@
 {#-
     Incremental staging of a de-duplicated source (stg_acd__contacts, stg_crm__cases,
-    stg_crm__surveys: tables because of the keyed hash). A run with a window re-ranks only the
-    keys it can have changed: keys with a raw row of a window business date, and keys already
-    staged from a window business date (their winning row may have left raw). Every raw row of
+    stg_crm__surveys: tables because of the keyed hash). A window run re-ranks only the keys whose
+    raw can have changed: keys with a raw row of a changed date, and keys staged from a changed
+    date (their winning row may have left raw). The changed dates are raw_changed_bounds: the
+    run's own days (a run's loads replace the raw of its own days only), not the late-arrival
+    days before them; a manual --vars window treats every window day as changed. Every raw row of
     those keys is read, whatever its business date, so the winner is the one a full rebuild picks.
     Without a window, or on the first build / --full-refresh, every key is ranked.
-    Assumes raw changes only for window business dates (the load replaces the days of its run).
+    Why that is exact: assume the staged table is what a full ranking of raw gave before the
+    run's loads, and that those loads replaced raw rows of changed dates only. A key's staged row
+    is its winning raw row (a total order: ties go to the later file and row) with that row's
+    business_date, a function of the key's raw rows alone; so only a key that had or has a raw
+    row of a changed date can change.
+    - It has one now: re-ranked over all its rows (first branch). A winner that moves from an
+      older day to a changed day replaces the old staged row (delete+insert on the key).
+    - It had one but has none now, and its staged winner was on a changed date: re-ranked
+      (second branch) over the rows left, so a winner withdrawn by a re-delivered day falls back
+      to the older day's version; with no row left at all (a key gone from raw, its rows all on
+      changed dates) the post-hook deletes it.
+    - It had one but has none now, and its winner was on an unchanged date: that row is still in
+      raw and still ranks first (only rows it beat were removed): the staged row stays right.
+    A backfill re-delivering older days is a run whose own days are those days: the same
+    argument with those dates. Caveat: a run whose load succeeded but whose dbt build failed must
+    be re-run (its own days) before later runs leave its days unchanged; the late-arrival days no
+    longer re-rank them.
 -#}
 {% macro staged_keys_source(relation, keys) -%}
-    {%- if is_incremental() and pilotage.business_date_bounds() is not none -%}
+    {%- if is_incremental() and pilotage.raw_changed_bounds() is not none -%}
     select candidate.*
     from {{ relation }} as candidate
     where exists (
@@ -16,11 +34,11 @@
         from (
             select {{ keys | join(', ') }}
             from {{ relation }}
-            where {{ pilotage.business_date_window('_business_date') }}
+            where {{ pilotage.raw_changed_window('_business_date') }}
             union
             select {{ keys | join(', ') }}
             from {{ this }}
-            where {{ pilotage.business_date_window('business_date') }}
+            where {{ pilotage.raw_changed_window('business_date') }}
         ) as touched
         where {% for key in keys -%}
             touched.{{ key }} is not distinct from candidate.{{ key }}{{ ' and ' if not loop.last }}
@@ -32,11 +50,12 @@
 {%- endmacro %}
 
 {#- Post-hook of those models: delete staged keys with no raw row left (delete+insert only replaces
-    the keys it inserts). With a window only keys staged from a window date are checked. -#}
+    the keys it inserts). With a window only keys staged from a changed date (raw_changed_bounds)
+    are checked: a key gone from raw had its last rows, its winner among them, on changed dates. -#}
 {% macro delete_keys_gone_from_raw(source_relation, keys) -%}
     {%- if is_incremental() -%}
     delete from {{ this }} as staged
-    where {{ pilotage.business_date_window('business_date') }}
+    where {{ pilotage.raw_changed_window('business_date') }}
         and not exists (
             select 1
             from {{ source_relation }} as raw_rows

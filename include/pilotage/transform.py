@@ -65,11 +65,14 @@ def dbt_build_command(settings: Settings, extra_args: list[str] | None = None) -
 
 def window_env(window: Window | None, late_days: int = LATE_ARRIVAL_DAYS) -> dict[str, str]:
     """Env vars of the build's business-date window (read by the dbt macro business_date_bounds):
-    the window moved back by ``late_days``; empty values (every date) without a window."""
+    the window moved back by ``late_days``, and the first day whose raw the run's loads can have
+    changed, the window's own first day (macro raw_changed_bounds: the staging tables re-rank
+    only the keys of those days); empty values (every date) without a window."""
     if window is None:
-        return {"PILOTAGE_DBT_DATE_FROM": "", "PILOTAGE_DBT_DATE_TO": ""}
+        return {"PILOTAGE_DBT_DATE_FROM": "", "PILOTAGE_DBT_DATE_TO": "", "PILOTAGE_DBT_CHANGED_FROM": ""}
     return {"PILOTAGE_DBT_DATE_FROM": (window.first - timedelta(days=late_days)).isoformat(),
-            "PILOTAGE_DBT_DATE_TO": window.last.isoformat()}
+            "PILOTAGE_DBT_DATE_TO": window.last.isoformat(),
+            "PILOTAGE_DBT_CHANGED_FROM": window.first.isoformat()}
 
 
 def dbt_build(settings: Settings, window: Window | None = None, extra_args: list[str] | None = None,
