@@ -38,7 +38,7 @@ def raw_writer(settings: Settings) -> Iterator[tuple[Any, ModuleType]]:
     from pilotage.warehouse import connect, writer_lock
 
     with writer_lock(settings.warehouse_path, settings.lock_timeout_seconds):
-        con = connect(settings.warehouse_path)
+        con = connect(settings.warehouse_path, config=settings.duckdb_config())
         try:
             ensure_raw_schema(con)
             yield con, loader

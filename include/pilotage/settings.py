@@ -61,10 +61,14 @@ GATE_KEYS = (
     "PILOTAGE_VOLUME_LOW",
     "PILOTAGE_VOLUME_MIN_ROWS",
 )
+# DuckDB's memory cap for the warehouse writers (dbt, raw loads); beyond it DuckDB spills to disk.
+DUCKDB_MEMORY_LIMIT_ENV = "PILOTAGE_DUCKDB_MEMORY_LIMIT"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
 # Settings an Airflow Variable may override. Not the time zone nor the center folder (which holds
 # it): the DAGs' schedules use it at parse time, where reading Variables is banned, so they come
 # from the environment only.
-VARIABLES = tuple(key.lower() for key in (*PATH_KEYS, LAYOUTS_ENV, *DROP_KEYS, *GATE_KEYS))
+VARIABLES = tuple(key.lower() for key in (*PATH_KEYS, LAYOUTS_ENV, *DROP_KEYS, *GATE_KEYS,
+                                          DUCKDB_MEMORY_LIMIT_ENV))
 
 
 def center_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -153,6 +157,8 @@ class Settings:
     # PILOTAGE_LOCK_TIMEOUT_SECONDS: how long a writer waits for the warehouse lock
     lock_timeout_seconds: float = 600.0
     gates: Gates = field(default_factory=Gates)
+    # PILOTAGE_DUCKDB_MEMORY_LIMIT: DuckDB's memory_limit for dbt and the raw loads ("1GB", "75%")
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     # PILOTAGE_KILL_AT: tests only; the process SIGKILLs itself at this step (see pilotage.faults)
     kill_at: str = ""
     # conn id -> the Connection's fields (conn_type, host, login, password, port, extra), given
@@ -178,6 +184,21 @@ class Settings:
         auth = f"{login}:{password}@" if password else (f"{login}@" if login else "")
         port = f":{conn['port']}" if conn.get("port") else ""
         return f"postgresql://{auth}{conn['host']}{port}/{conn.get('schema') or 'postgres'}"
+
+    @property
+    def duckdb_temp_dir(self) -> Path:
+        """Where DuckDB spills what exceeds ``duckdb_memory_limit``: under the data folder."""
+        return self.data_dir / "duckdb_tmp"
+
+    def duckdb_config(self) -> dict[str, str]:
+        """DuckDB settings of a warehouse writer's connection: the memory cap and its spill folder
+        (the same ones the dbt profile applies, from :meth:`duckdb_env`)."""
+        return {"memory_limit": self.duckdb_memory_limit, "temp_directory": str(self.duckdb_temp_dir)}
+
+    def duckdb_env(self) -> dict[str, str]:
+        """The variables through which ``profiles.yml`` gives dbt's DuckDB those settings."""
+        return {DUCKDB_MEMORY_LIMIT_ENV: self.duckdb_memory_limit,
+                "PILOTAGE_DUCKDB_TEMP_DIR": str(self.duckdb_temp_dir)}
 
     @property
     def warehouse_backend(self) -> str:
@@ -224,6 +245,8 @@ class Settings:
             hash_key=values.get("PILOTAGE_HASH_KEY") or None,
             lock_timeout_seconds=float(values.get("PILOTAGE_LOCK_TIMEOUT_SECONDS") or 600.0),
             gates=Gates.from_values(values),
+            duckdb_memory_limit=(values.get(DUCKDB_MEMORY_LIMIT_ENV, "").strip()
+                                 or DEFAULT_DUCKDB_MEMORY_LIMIT),
             kill_at=values.get("PILOTAGE_KILL_AT", "").strip(),
             connections=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in (connections or {}).items()}),
             warehouse_dsn=server if server.startswith(SERVER_SCHEMES) else None,

@@ -75,6 +75,27 @@ def window_env(window: Window | None, late_days: int = LATE_ARRIVAL_DAYS) -> dic
             "PILOTAGE_DBT_CHANGED_FROM": window.first.isoformat()}
 
 
+def center_seeds_dir(settings: Settings) -> Path:
+    """Where the center's CSVs are staged as dbt seeds (outside the project)."""
+    return settings.data_dir / "dbt" / "center_seeds"
+
+
+def dbt_env(settings: Settings, key: str, window: Window | None = None,
+            late_days: int = LATE_ARRIVAL_DAYS) -> dict[str, str]:
+    """The environment of a dbt process on the DuckDB file: its path, the window
+    (:func:`window_env`), the staged center seeds, DuckDB's memory cap and spill folder (read by
+    ``profiles.yml``), the customer hash key ``key``, and where dbt writes its target and logs."""
+    return subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path), **window_env(window, late_days),
+                           "PILOTAGE_DBT_CENTER_SEEDS": str(center_seeds_dir(settings)),
+                           **settings.duckdb_env(),
+                           # the customer hash key: read by the dbt-duckdb plugin, scrubbed from dbt's logs
+                           hash_key.DBT_ENV_VAR: key}, defaults={
+        "DBT_TARGET_PATH": str(settings.data_dir / "dbt" / "target"),
+        "DBT_LOG_PATH": str(settings.data_dir / "dbt" / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }, drop=(hash_key.ENV_VAR,))
+
+
 def dbt_build(settings: Settings, window: Window | None = None, extra_args: list[str] | None = None,
               late_days: int = LATE_ARRIVAL_DAYS, publish_marts: bool = True) -> seed_state.Plan:
     """``dbt build``; with a window, its dates (inclusive, :func:`window_env`) so incremental marts
@@ -92,18 +113,11 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     says which. The server warehouse loads them every build."""
     center = settings.center()
     # the center's CSVs as seeds, staged outside the project (a missing optional one empty)
-    seeds = settings.data_dir / "dbt" / "center_seeds"
+    seeds = center_seeds_dir(settings)
     project = settings.dbt_project_dir
     cmd = dbt_build_command(settings, extra_args)
     key, _where = hash_key.resolve(settings)
-    env = subprocess_env({"PILOTAGE_WAREHOUSE": str(settings.warehouse_path), **window_env(window, late_days),
-                          "PILOTAGE_DBT_CENTER_SEEDS": str(seeds),
-                          # the customer hash key: read by the dbt-duckdb plugin, scrubbed from dbt's logs
-                          hash_key.DBT_ENV_VAR: key}, defaults={
-        "DBT_TARGET_PATH": str(settings.data_dir / "dbt" / "target"),
-        "DBT_LOG_PATH": str(settings.data_dir / "dbt" / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }, drop=(hash_key.ENV_VAR,))
+    env = dbt_env(settings, key, window, late_days)
     if settings.warehouse_url:  # the server warehouse: target postgres, published by schema swap
         from pilotage import server_publish
 

@@ -99,7 +99,10 @@ def idle_writer(warehouse: Path) -> Iterator[str | None]:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(warehouse: Path, read_only: bool = False,
+            config: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse file; ``config``: DuckDB settings (``Settings.duckdb_config``
+    for a writer: its memory cap and spill folder)."""
     if not read_only:
         warehouse.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(warehouse), read_only=read_only)
+    return duckdb.connect(str(warehouse), read_only=read_only, config=config or {})
