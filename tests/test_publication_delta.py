@@ -8,16 +8,12 @@ other rows, a column added, a mart added or dropped, a day without rows, a NULL 
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
-
 from pilotage import publish_delta
 from pilotage.publish import publish
-
-DAYS = [date(2026, 8, 30) + timedelta(days=i) for i in range(6)]  # August and September
 
 
 def _execute(settings, *sql: str) -> None:

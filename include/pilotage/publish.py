@@ -8,6 +8,9 @@ leaves its inode alive); a new connection sees the new marts. Beside it the mart
 Parquet (one folder per mart, ``year_month=YYYY-MM`` partitions where the mart has a date
 column) into a new versioned folder, and the ``settings.published_parquet_dir`` symlink is swapped
 onto it. A failed build publishes nothing: the last published copy stays as it was.
+Only what changed since the last publication is written (:mod:`pilotage.publish_delta`): the new
+file starts as a copy of the published one, the new Parquet version hard-links the partitions
+that did not change.
 """
 
 from __future__ import annotations
