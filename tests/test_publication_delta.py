@@ -215,3 +215,34 @@ def test_the_manifest_lives_beside_the_link_not_in_the_published_folder(warehous
     assert publish_delta.manifest_path(link).exists()
     assert {p.name for p in link.iterdir()} == {"fct_daily", "mart_monthly", "dim_kpi", "mart_empty"}
     assert list(Path(link.parent).glob(f".{link.name}.2*")) == [link.resolve()]
+
+
+def _free_blocks(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("select free_blocks from pragma_database_size()").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_published_file_with_too_many_free_blocks_is_written_whole_again(warehouse, monkeypatch) -> None:
+    """Days deleted and inserted again leave free blocks in the copy; past the limit the next
+    publication writes a compact file."""
+    from pilotage import publish as publication
+
+    settings = warehouse
+    _execute(settings, "insert into marts.fct_daily select date '2026-09-01' + cast(i % 20 as integer), i, i "
+                       "from range(300000) r(i)")
+    publish(settings)
+    assert _free_blocks(settings.published_path) == 0
+    for day in range(1, 10):
+        _execute(settings, f"update marts.fct_daily set amount = amount + 1 where business_date = "
+                           f"date '2026-09-01' + {day}")
+        publish(settings)
+        if _free_blocks(settings.published_path):
+            break
+    assert _free_blocks(settings.published_path) > 0
+    monkeypatch.setattr(publication, "MAX_FREE_BLOCKS", 0.0)
+    publish(settings)
+    assert _free_blocks(settings.published_path) == 0
+    _assert_published_equals_working(settings)

@@ -34,6 +34,8 @@ SCHEMA = "marts"
 PARTITION_DATES = ("business_date", "period_start", "month_start", "week_start", "interval_start",
                    "snapshot_date", "date_day")
 PARTITION_COLUMN = "year_month"
+# share of free blocks in the published file past which it is written whole again (compacted)
+MAX_FREE_BLOCKS = 0.25
 
 
 def _quote(name: str) -> str:
@@ -105,6 +107,19 @@ def _update_database(settings: Settings, con: duckdb.DuckDBPyConnection, marts: 
             checkpoint(settings, "publish_copy")
     finally:
         con.execute("detach published")
+
+
+def _bloated(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Whether the published file has more than :data:`MAX_FREE_BLOCKS` of its blocks free: the
+    days deleted and inserted again leave free blocks that later updates reuse only in part, so
+    then the new copy is written whole (compact) instead."""
+    con.execute(f"attach {_literal(path)} as previous (read_only)")
+    try:
+        total, free = con.execute("select total_blocks, free_blocks from pragma_database_size() "
+                                  "where database_name = 'previous'").fetchone()
+    finally:
+        con.execute("detach previous")
+    return free > MAX_FREE_BLOCKS * total
 
 
 def _partition_date(columns: dict[str, str]) -> str | None:
@@ -256,7 +271,7 @@ def publish(settings: Settings, full: bool = False) -> Path:
         parquet = delta.changes(known if manifest and manifest.describes_parquet(previous_folder) else None, marts)
         copy = delta.changes(known if manifest and manifest.describes_duckdb(target) else None, marts)
         _export_parquet(settings, con, marts, parquet, known, previous_folder, version)
-        if all(c.whole for c in copy.values()):
+        if all(c.whole for c in copy.values()) or _bloated(con, target):
             _copy_database(settings, con, tables, tmp)
         else:
             shutil.copyfile(target, tmp)
