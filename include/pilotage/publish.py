@@ -184,6 +184,7 @@ def _export_parquet(settings: Settings, con: duckdb.DuckDBPyConnection, marts: d
         source = f"work.{SCHEMA}.{_quote(table)}"
         change = changes[table]
         old = previous_folder / table if previous_folder is not None else None
+        old = old if old is not None and old.is_dir() else None
         if change.unchanged and old is not None:
             _link_tree(old, target)
         elif (change.whole or old is None or not _partitioned(mart) or table not in previous
@@ -237,6 +238,7 @@ def _previous_version(settings: Settings) -> Path | None:
 
 
 def _describe(changes: dict[str, delta.Change]) -> str:
+    """How many marts are rewritten whole, by day, or kept (for the log)."""
     whole = sum(c.whole for c in changes.values())
     by_days = [c for c in changes.values() if c.days]
     return (f"{whole} whole, {len(by_days)} by day ({sum(len(c.days) for c in by_days)} day(s)), "
@@ -271,11 +273,16 @@ def publish(settings: Settings, full: bool = False) -> Path:
         parquet = delta.changes(known if manifest and manifest.describes_parquet(previous_folder) else None, marts)
         copy = delta.changes(known if manifest and manifest.describes_duckdb(target) else None, marts)
         _export_parquet(settings, con, marts, parquet, known, previous_folder, version)
-        if all(c.whole for c in copy.values()) or _bloated(con, target):
+        if all(c.whole for c in copy.values()):
             _copy_database(settings, con, tables, tmp)
+            written = "written whole"
+        elif _bloated(con, target):
+            _copy_database(settings, con, tables, tmp)
+            written = "written whole: a quarter of the last one's blocks were free"
         else:
             shutil.copyfile(target, tmp)
             _update_database(settings, con, marts, copy, known, tmp)
+            written = _describe(copy)
         _fsync(tmp)
         checkpoint(settings, "publish_swap")
         os.replace(tmp, target)
@@ -289,7 +296,7 @@ def publish(settings: Settings, full: bool = False) -> Path:
         con.close()
         tmp.unlink(missing_ok=True)
     log.info("published %d mart(s) to %s (%s) and as Parquet to %s -> %s (%s)", len(tables), target,
-             _describe(copy), link, version.name, _describe(parquet))
+             written, link, version.name, _describe(parquet))
     return target
 
 
