@@ -79,7 +79,12 @@ def _copy_database(settings: Settings, con: duckdb.DuckDBPyConnection, tables: d
         con.execute("detach published")  # checkpoints: the file is complete, no WAL beside it
 
 
-def _days_in(column: str, days: frozenset[str]) -> str:
+def _days_in(mart: delta.Mart, days: frozenset[str]) -> str:
+    """SQL: the row's business day is one of ``days`` (on a DATE column, a plain comparison that
+    lets DuckDB skip the row groups whose min/max exclude them)."""
+    column = mart.day or ""
+    if mart.columns.get(column, "").upper() == "DATE":
+        return f"{_quote(column)} in ({', '.join('date ' + _text(d) for d in sorted(days))})"
     return f"{delta.day_key(column)} in ({', '.join(_text(d) for d in sorted(days))})"
 
 
@@ -102,8 +107,8 @@ def _update_database(settings: Settings, con: duckdb.DuckDBPyConnection, marts: 
                 con.execute(f"create or replace table {name} as select * from {source}")
             elif change.days:
                 assert mart.day is not None
-                con.execute(f"delete from {name} where {_days_in(mart.day, change.days)}")
-                con.execute(f"insert into {name} select * from {source} where {_days_in(mart.day, change.days)}")
+                con.execute(f"delete from {name} where {_days_in(mart, change.days)}")
+                con.execute(f"insert into {name} select * from {source} where {_days_in(mart, change.days)}")
             checkpoint(settings, "publish_copy")
     finally:
         con.execute("detach published")

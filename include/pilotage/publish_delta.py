@@ -61,9 +61,13 @@ class Mart:
 def fingerprint(con: duckdb.DuckDBPyConnection, source: str, columns: dict[str, str], day: str | None) -> Mart:
     """The mart ``source`` (a qualified table name) summed per business day of ``day``; a mart
     with a row without one is summed whole."""
-    key = day_key(day) if day else f"'{WHOLE}'"
-    rows = con.execute(f"select {key} as day, count(*), sum(hash(t))::varchar from {source} as t "
-                       "group by all").fetchall()
+    if day:  # summed per value first (no text per row), then per day
+        rows = con.execute(f"select {day_key('value')}, sum(n), sum(h)::varchar from ("
+                           f"select {quote(day)} as value, count(*) as n, sum(hash(t)) as h from {source} as t "
+                           "group by 1) group by 1").fetchall()
+    else:
+        rows = con.execute(f"select '{WHOLE}', count(*), sum(hash(t))::varchar from {source} as t").fetchall()
+        rows = [row for row in rows if row[1]]
     if day and any(k is None for k, _, _ in rows):
         return fingerprint(con, source, columns, None)
     return Mart(dict(columns), day, {k: [n, s] for k, n, s in rows})
