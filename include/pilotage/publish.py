@@ -250,6 +250,13 @@ def _describe(changes: dict[str, delta.Change]) -> str:
             f"{len(changes) - whole - len(by_days)} unchanged")
 
 
+def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """Publication's in-memory connection, under the same memory cap and spill folder as dbt and
+    the loads (:meth:`Settings.duckdb_config`)."""
+    settings.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(config=settings.duckdb_config())
+
+
 def publish(settings: Settings, full: bool = False) -> Path:
     """Copy the working warehouse's marts into ``settings.published_path`` atomically, and
     export them as Parquet. Call with the writer lock held, after a successful ``dbt build``.
@@ -268,7 +275,7 @@ def publish(settings: Settings, full: bool = False) -> Path:
     version = _new_version(settings)
     previous_folder = _previous_version(settings)
     manifest = None if full else delta.load(link)
-    con = duckdb.connect()
+    con = connect(settings)
     try:
         con.execute(f"attach {_literal(settings.warehouse_path)} as work (read_only)")
         tables = _marts(con)
