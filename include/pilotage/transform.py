@@ -67,7 +67,9 @@ def window_env(window: Window | None, late_days: int = LATE_ARRIVAL_DAYS) -> dic
     """Env vars of the build's business-date window (read by the dbt macro business_date_bounds):
     the window moved back by ``late_days``, and the first day whose raw the run's loads can have
     changed, the window's own first day (macro raw_changed_bounds: the staging tables re-rank
-    only the keys of those days); empty values (every date) without a window."""
+    only the keys of those days; :func:`dbt_build` passes a window starting at the earliest day
+    loaded but not yet built, :mod:`pilotage.unbuilt_days`); empty values (every date) without a
+    window."""
     if window is None:
         return {"PILOTAGE_DBT_DATE_FROM": "", "PILOTAGE_DBT_DATE_TO": "", "PILOTAGE_DBT_CHANGED_FROM": ""}
     return {"PILOTAGE_DBT_DATE_FROM": (window.first - timedelta(days=late_days)).isoformat(),
