@@ -14,7 +14,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pilotage.center import SAMPLE_CENTER
 from pilotage.ingest.contracts import ENTITIES
 from pilotage.ingest.loader import replace_days
 from pilotage.ingest.raw_schema import ensure_raw_schema
@@ -51,11 +50,9 @@ def test_a_replaced_day_is_recorded_and_a_build_clears_only_what_it_read(tmp_pat
     assert pending(settings) == [(entity.key, NEXT, 2)]
 
 
-def _settings(data: Path, center: Path | None = None) -> Settings:
-    values = {"PILOTAGE_DATA_DIR": str(data), "PILOTAGE_LANDING_SETTLE_SECONDS": "0"}
-    if center is not None:
-        values["PILOTAGE_CENTER_DIR"] = str(center)
-    return Settings.build(values)  # the tests' hash key (conftest): the same in both warehouses
+def _settings(data: Path) -> Settings:
+    # the tests' hash key (conftest): the same in both warehouses
+    return Settings.build({"PILOTAGE_DATA_DIR": str(data), "PILOTAGE_LANDING_SETTLE_SECONDS": "0"})
 
 
 def _load(settings: Settings, first: date, last: date, sources=("acd", "crm", "wfm", "qa")) -> None:
@@ -76,17 +73,6 @@ def _recase_a_contact(settings: Settings, day: date) -> None:
     path.write_text("".join(json.dumps(row) + "\n" for row in contacts))
 
 
-def _broken_center(tmp_path: Path) -> Path:
-    """The sample center with a queue listed twice: the seed's unique test fails the build."""
-    center = tmp_path / "center"
-    shutil.copytree(SAMPLE_CENTER, center)
-    queues = center / "queues.csv"
-    line = "VOICE_TECH,VOICE,PRV_A,OPO,20,5,0.80\n"
-    assert line in queues.read_text()
-    queues.write_text(queues.read_text().replace(line, line + line))
-    return center
-
-
 @pytest.mark.integration
 def test_a_failed_build_keeps_its_day_and_a_later_days_build_re_ranks_it(tmp_path) -> None:
     from pilotage.generator import generate
@@ -98,10 +84,14 @@ def test_a_failed_build_keeps_its_day_and_a_later_days_build_re_ranks_it(tmp_pat
     dbt_build(settings, Window(first=DAY, last=DAY))
     assert pending(settings) == []
 
-    _recase_a_contact(settings, DAY)  # the day re-delivered; its build fails
-    _load(settings, DAY, DAY, sources=("acd",))
-    with pytest.raises(DbtError):
-        dbt_build(_settings(settings.data_dir, _broken_center(tmp_path)), Window(first=DAY, last=DAY))
+    _recase_a_contact(settings, DAY)  # the day re-delivered; its build fails before any model:
+    _load(settings, DAY, DAY, sources=("acd",))  # dbt cannot open the file another holds
+    holder = duckdb.connect(str(settings.warehouse_path))
+    try:
+        with pytest.raises(DbtError):
+            dbt_build(settings, Window(first=DAY, last=DAY))
+    finally:
+        holder.close()
     assert pending(settings) == [("acd__contacts", DAY, 1)]
 
     _load(settings, NEXT, NEXT)  # the next run loads and builds its own day only

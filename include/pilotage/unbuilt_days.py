@@ -65,8 +65,7 @@ def _connect(settings: Settings, read_only: bool) -> Any:
         return server_warehouse.connect(settings.warehouse_url, read_only=read_only)
     from pilotage.warehouse import connect
 
-    return connect(settings.warehouse_path, read_only=read_only,
-                   config=None if read_only else settings.duckdb_config())
+    return connect(settings.warehouse_path)  # under the writer lock; a few rows: no memory cap
 
 
 def pending(settings: Settings) -> list[Row]:
