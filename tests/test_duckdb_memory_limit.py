@@ -80,3 +80,13 @@ def test_the_default_limit_applies_without_the_setting(tmp_path: Path) -> None:
     with backend.raw_writer(_settings(tmp_path, limit=None)) as (con, _loader):
         shown = con.execute("select current_setting('memory_limit')").fetchone()[0]
     assert shown == _as_duckdb_shows(DEFAULT_DUCKDB_MEMORY_LIMIT)
+
+
+def test_publication_runs_under_the_limit(tmp_path: Path) -> None:
+    from pilotage import publish
+
+    con = publish.connect(_settings(tmp_path))
+    try:
+        assert con.execute(QUERY).fetchone() == (_as_duckdb_shows(LIMIT), str(_settings(tmp_path).duckdb_temp_dir))
+    finally:
+        con.close()

@@ -152,3 +152,14 @@ def test_published_copy_paths_default_beside_the_warehouse_and_follow_their_vari
     assert chosen.published_path == tmp_path / "bi.duckdb"
     assert chosen.published_parquet_dir == tmp_path / "pq"
     assert {"pilotage_published", "pilotage_published_parquet"} <= set(VARIABLES)
+
+
+def test_a_parquet_variable_naming_the_published_link_keeps_the_link_not_its_version(tmp_path):
+    """After a publication the Parquet path is a symlink to a version folder: resolving it would
+    make the next publication replace that version folder instead of swapping the link."""
+    version = tmp_path / ".pq.20261203T000000000000Z"
+    version.mkdir()
+    (tmp_path / "pq").symlink_to(version.name)
+    chosen = Settings.build(env={"PILOTAGE_DATA_DIR": str(tmp_path / "d"),
+                                 "PILOTAGE_PUBLISHED_PARQUET": str(tmp_path / "pq")})
+    assert chosen.published_parquet_dir == tmp_path.resolve() / "pq"

@@ -4,9 +4,9 @@
 the first) makes :func:`checkpoint` send SIGKILL to its own process there, as an out-of-memory
 kill or a lost container would, with no cleanup. Unset (always, outside tests) it does nothing.
 Steps: ``load`` (inside an entity's raw transaction, after its days are replaced),
-``dbt_model`` (a model built, dbt still running), ``publish_copy`` (a mart copied into the new
-published file), ``publish_parquet`` (a mart exported as Parquet), ``publish_swap`` (between
-the Parquet export and the renames)."""
+``dbt_model`` (a model built, dbt still running), ``publish_copy`` (a mart copied into, or
+updated in, the new published file), ``publish_parquet`` (a mart exported or linked as
+Parquet), ``publish_swap`` (between the Parquet export and the renames)."""
 
 from __future__ import annotations
 

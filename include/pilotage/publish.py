@@ -8,6 +8,9 @@ leaves its inode alive); a new connection sees the new marts. Beside it the mart
 Parquet (one folder per mart, ``year_month=YYYY-MM`` partitions where the mart has a date
 column) into a new versioned folder, and the ``settings.published_parquet_dir`` symlink is swapped
 onto it. A failed build publishes nothing: the last published copy stays as it was.
+Only what changed since the last publication is written (:mod:`pilotage.publish_delta`): the new
+file starts as a copy of the published one, the new Parquet version hard-links the partitions
+that did not change.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from pilotage import publish_delta as delta
 from pilotage.faults import checkpoint
 from pilotage.settings import Settings
 
@@ -30,6 +34,8 @@ SCHEMA = "marts"
 PARTITION_DATES = ("business_date", "period_start", "month_start", "week_start", "interval_start",
                    "snapshot_date", "date_day")
 PARTITION_COLUMN = "year_month"
+# share of free blocks in the published file past which it is written whole again (compacted)
+MAX_FREE_BLOCKS = 0.25
 
 
 def _quote(name: str) -> str:
@@ -73,24 +79,124 @@ def _copy_database(settings: Settings, con: duckdb.DuckDBPyConnection, tables: d
         con.execute("detach published")  # checkpoints: the file is complete, no WAL beside it
 
 
+def _days_in(mart: delta.Mart, days: frozenset[str]) -> str:
+    """SQL: the row's business day is one of ``days`` (on a DATE column, a plain comparison that
+    lets DuckDB skip the row groups whose min/max exclude them)."""
+    column = mart.day or ""
+    if mart.columns.get(column, "").upper() == "DATE":
+        return f"{_quote(column)} in ({', '.join('date ' + _text(d) for d in sorted(days))})"
+    return f"{delta.day_key(column)} in ({', '.join(_text(d) for d in sorted(days))})"
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _update_database(settings: Settings, con: duckdb.DuckDBPyConnection, marts: dict[str, delta.Mart],
+                     changes: dict[str, delta.Change], previous: dict[str, delta.Mart], tmp: Path) -> None:
+    """Bring ``tmp``, a copy of the last published file, to the working marts: the changed days
+    deleted and inserted again, a mart changed otherwise replaced whole, a mart gone dropped."""
+    con.execute(f"attach {_literal(tmp)} as published")
+    try:
+        for gone in previous.keys() - marts.keys():
+            con.execute(f"drop table published.{SCHEMA}.{_quote(gone)}")
+        for table, mart in marts.items():
+            change, name = changes[table], f"published.{SCHEMA}.{_quote(table)}"
+            source = f"work.{SCHEMA}.{_quote(table)}"
+            if change.whole:
+                con.execute(f"create or replace table {name} as select * from {source}")
+            elif change.days:
+                assert mart.day is not None
+                con.execute(f"delete from {name} where {_days_in(mart, change.days)}")
+                con.execute(f"insert into {name} select * from {source} where {_days_in(mart, change.days)}")
+            checkpoint(settings, "publish_copy")
+    finally:
+        con.execute("detach published")
+
+
+def _bloated(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Whether the published file has more than :data:`MAX_FREE_BLOCKS` of its blocks free: the
+    days deleted and inserted again leave free blocks that later updates reuse only in part, so
+    then the new copy is written whole (compact) instead."""
+    con.execute(f"attach {_literal(path)} as previous (read_only)")
+    try:
+        total, free = con.execute("select total_blocks, free_blocks from pragma_database_size() "
+                                  "where database_name = 'previous'").fetchone()
+    finally:
+        con.execute("detach previous")
+    return free > MAX_FREE_BLOCKS * total
+
+
 def _partition_date(columns: dict[str, str]) -> str | None:
     dated = [c for c, kind in columns.items() if kind.upper() in ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE")]
     return next((c for c in PARTITION_DATES if c in dated), dated[0] if dated else None)
 
 
-def _export_parquet(settings: Settings, con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, str]],
-                    folder: Path) -> None:
-    for table, columns in tables.items():
+def _partitioned(mart: delta.Mart) -> bool:
+    """Exported as ``year_month=`` folders (else one file): a partition date, rows, and no
+    column already named like the partitions."""
+    return bool(_partition_date(mart.columns)) and PARTITION_COLUMN not in mart.columns and mart.rows > 0
+
+
+def _link_tree(source: Path, target: Path, keep=lambda path: True) -> None:
+    """Hard-link the files under ``source`` (those ``keep`` accepts, given their path relative to
+    it) into ``target``: the same bytes, no copy (a plain copy where links are refused)."""
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if path.is_dir() or not keep(relative):
+            continue
+        dest = target / relative
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, dest)
+        except OSError:
+            shutil.copy2(path, dest)
+
+
+def _export_whole(con: duckdb.DuckDBPyConnection, source: str, mart: delta.Mart, target: Path) -> None:
+    if _partitioned(mart):
+        day = _partition_date(mart.columns)
+        con.execute(f"copy (select *, strftime({_quote(day)}, '%Y-%m') as {PARTITION_COLUMN} "
+                    f"from {source}) to {_literal(target)} "
+                    f"(format parquet, partition_by ({PARTITION_COLUMN}))")
+    else:
+        con.execute(f"copy {source} to {_literal(target / (target.name + '.parquet'))} (format parquet)")
+
+
+def _export_months(con: duckdb.DuckDBPyConnection, source: str, mart: delta.Mart, months: frozenset[str],
+                   previous: Path, target: Path) -> None:
+    """The months in ``months`` written anew, the other ones hard-linked from ``previous``."""
+    day = _partition_date(mart.columns)
+    month = f"strftime({_quote(day)}, '%Y-%m')"
+    present = sorted(m for m in months if any(d.startswith(m) for d in mart.days))
+    if present:
+        con.execute(f"copy (select *, {month} as {PARTITION_COLUMN} from {source} "
+                    f"where {month} in ({', '.join(_text(m) for m in present)})) to {_literal(target)} "
+                    f"(format parquet, partition_by ({PARTITION_COLUMN}))")
+    changed = {f"{PARTITION_COLUMN}={m}" for m in months}
+    _link_tree(previous, target, keep=lambda relative: relative.parts[0] not in changed)
+
+
+def _export_parquet(settings: Settings, con: duckdb.DuckDBPyConnection, marts: dict[str, delta.Mart],
+                    changes: dict[str, delta.Change], previous: dict[str, delta.Mart],
+                    previous_folder: Path | None, folder: Path) -> None:
+    """Every mart into ``folder``: whole when it changed otherwise than by days or is not
+    partitioned, else only its changed months; what did not change hard-linked from
+    ``previous_folder``, the last published version (whose marts ``previous`` describes)."""
+    for table, mart in marts.items():
         target = folder / table
         target.mkdir(parents=True)
         source = f"work.{SCHEMA}.{_quote(table)}"
-        day = _partition_date(columns)
-        if day and PARTITION_COLUMN not in columns and con.execute(f"select count(*) from {source}").fetchone()[0]:
-            con.execute(f"copy (select *, strftime({_quote(day)}, '%Y-%m') as {PARTITION_COLUMN} "
-                        f"from {source}) to {_literal(target)} "
-                        f"(format parquet, partition_by ({PARTITION_COLUMN}))")
+        change = changes[table]
+        old = previous_folder / table if previous_folder is not None else None
+        old = old if old is not None and old.is_dir() else None
+        if change.unchanged and old is not None:
+            _link_tree(old, target)
+        elif (change.whole or old is None or not _partitioned(mart) or table not in previous
+              or not _partitioned(previous[table])):
+            _export_whole(con, source, mart, target)
         else:
-            con.execute(f"copy {source} to {_literal(target / (table + '.parquet'))} (format parquet)")
+            _export_months(con, source, mart, change.months, old, target)
         checkpoint(settings, "publish_parquet")
 
 
@@ -131,38 +237,78 @@ def _remove_debris(settings: Settings) -> None:
         stale.unlink(missing_ok=True)
 
 
-def publish(settings: Settings) -> Path:
+def _previous_version(settings: Settings) -> Path | None:
+    link = settings.published_parquet_dir
+    return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+
+def _describe(changes: dict[str, delta.Change]) -> str:
+    """How many marts are rewritten whole, by day, or kept (for the log)."""
+    whole = sum(c.whole for c in changes.values())
+    by_days = [c for c in changes.values() if c.days]
+    return (f"{whole} whole, {len(by_days)} by day ({sum(len(c.days) for c in by_days)} day(s)), "
+            f"{len(changes) - whole - len(by_days)} unchanged")
+
+
+def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """Publication's in-memory connection, under the same memory cap and spill folder as dbt and
+    the loads (:meth:`Settings.duckdb_config`)."""
+    settings.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(config=settings.duckdb_config())
+
+
+def publish(settings: Settings, full: bool = False) -> Path:
     """Copy the working warehouse's marts into ``settings.published_path`` atomically, and
     export them as Parquet. Call with the writer lock held, after a successful ``dbt build``.
 
     Both are written in full under new names first (Parquet into a new version folder, the
     DuckDB copy into a temporary file); only then are they renamed into place, one right after
-    the other, so a failure or a kill while writing leaves both the previous publication."""
-    target = settings.published_path
+    the other, so a failure or a kill while writing leaves both the previous publication.
+    Only what changed since the last publication is written (:mod:`pilotage.publish_delta`):
+    the DuckDB copy starts as a copy of the published file, the Parquet version hard-links the
+    unchanged partitions of the last one; ``full`` (or no usable manifest) writes everything."""
+    target, link = settings.published_path, settings.published_parquet_dir
     target.parent.mkdir(parents=True, exist_ok=True)
-    settings.published_parquet_dir.parent.mkdir(parents=True, exist_ok=True)
+    link.parent.mkdir(parents=True, exist_ok=True)
     _remove_debris(settings)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     version = _new_version(settings)
-    con = duckdb.connect()
+    previous_folder = _previous_version(settings)
+    manifest = None if full else delta.load(link)
+    con = connect(settings)
     try:
         con.execute(f"attach {_literal(settings.warehouse_path)} as work (read_only)")
         tables = _marts(con)
-        _export_parquet(settings, con, tables, version)
-        _copy_database(settings, con, tables, tmp)
+        marts = {t: delta.fingerprint(con, f"work.{SCHEMA}.{_quote(t)}", columns, _partition_date(columns))
+                 for t, columns in tables.items()}
+        known = manifest.marts if manifest is not None else {}
+        parquet = delta.changes(known if manifest and manifest.describes_parquet(previous_folder) else None, marts)
+        copy = delta.changes(known if manifest and manifest.describes_duckdb(target) else None, marts)
+        _export_parquet(settings, con, marts, parquet, known, previous_folder, version)
+        if all(c.whole for c in copy.values()):
+            _copy_database(settings, con, tables, tmp)
+            written = "written whole"
+        elif _bloated(con, target):
+            _copy_database(settings, con, tables, tmp)
+            written = "written whole: a quarter of the last one's blocks were free"
+        else:
+            shutil.copyfile(target, tmp)
+            _update_database(settings, con, marts, copy, known, tmp)
+            written = _describe(copy)
         _fsync(tmp)
         checkpoint(settings, "publish_swap")
         os.replace(tmp, target)
         _swap_parquet(settings, version)
         _fsync(target.parent)
+        delta.save(link, delta.Manifest(version.name, delta.identity(target), marts))
     except BaseException:
         drop_unpublished(settings, version)
         raise
     finally:
         con.close()
         tmp.unlink(missing_ok=True)
-    log.info("published %d mart(s) to %s and as Parquet to %s -> %s", len(tables), target,
-             settings.published_parquet_dir, version.name)
+    log.info("published %d mart(s) to %s (%s) and as Parquet to %s -> %s (%s)", len(tables), target,
+             written, link, version.name, _describe(parquet))
     return target
 
 

@@ -218,6 +218,10 @@ class Settings:
             value = values.get(key)
             return Path(value).expanduser().resolve() if value else default
 
+        def link(key: str, default: Path) -> Path:  # a symlink that publication swaps: not followed
+            chosen = Path(values[key]).expanduser() if values.get(key) else default
+            return chosen.parent.resolve() / chosen.name
+
         data = path("PILOTAGE_DATA_DIR", PROJECT_ROOT / "data")
         server = values.get("PILOTAGE_WAREHOUSE", "")
         if server.startswith(SERVER_SCHEMES):  # a server URL, not a file: the default file stays
@@ -234,7 +238,7 @@ class Settings:
             expectations_dir=path("PILOTAGE_EXPECTATIONS_DIR", PROJECT_ROOT / "expectations"),
             packs_dir=path("PILOTAGE_PACKS_DIR", data / "packs"),
             published_path=path("PILOTAGE_PUBLISHED", data / "warehouse" / "published.duckdb"),
-            published_parquet_dir=path("PILOTAGE_PUBLISHED_PARQUET", data / "warehouse" / "parquet"),
+            published_parquet_dir=link("PILOTAGE_PUBLISHED_PARQUET", data / "warehouse" / "parquet"),
             airflow_home=path("AIRFLOW_HOME", PROJECT_ROOT / ".airflow"),
             layouts_dir=Path(layouts_dir).expanduser().resolve() if layouts_dir else None,
             rules_file=Path(rules_file).expanduser().resolve() if rules_file else None,
