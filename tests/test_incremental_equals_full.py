@@ -3,9 +3,10 @@ window, then day by day, each run rebuilding its day plus the late-arrival days)
 tables (staging, intermediate, marts), to 1e-9, as one --full-refresh build of the same raw data.
 The last day's CRM export re-delivers a case of the first day (outside the last run's window)
 with a later closing date, and the last run re-delivers the day before without a late survey of
-a first-day case; the last day's survey export also re-delivers a first-day answer re-attached
-to another case: fct_cases, rebuilt by touched case, must take all three (the answer leaves its
-old case, whose dates lie outside the last run's window, and joins the new one). The last day's
+a first-day case (and builds its day only: the day before is rebuilt as an unbuilt day); the
+last day's survey export also re-delivers a first-day answer re-attached to another case:
+fct_cases, rebuilt by touched case, must take all three (the answer leaves its old case, whose
+dates lie outside the last run's window, and joins the new one). The last day's
 QA export re-submits a first-day evaluation on a last-day contact (it leaves the first day), and
 the re-delivered day before names another case on one of its contacts (it leaves the old case)."""
 
@@ -192,11 +193,10 @@ def warehouses(tmp_path_factory) -> tuple[Path, Path, str]:
             surveyed_late = _answer_a_first_day_case_late(daily, day)
         if day == LAST:  # the run re-delivers the day before, without the late survey
             _redeliver_without_the_late_survey(daily, day - timedelta(days=1))
-        # a run builds the days it loads (the DAG's one window): the last run's own days are
-        # the re-delivered day before and its day
-        loaded = Window(first=day - timedelta(days=1) if day == LAST else day, last=day)
-        _load(daily, loaded.first, loaded.last)
-        dbt_build(daily, loaded)
+        # the last run loads the re-delivered day before and its day but builds its day only:
+        # the day before, loaded and not built, is one of its own days (raw._unbuilt_days)
+        _load(daily, day - timedelta(days=1) if day == LAST else day, day)
+        dbt_build(daily, Window(first=day, last=day))
     full = _settings(root / "full")
     full.warehouse_path.parent.mkdir(parents=True)
     shutil.copy(daily.warehouse_path, full.warehouse_path)
@@ -321,10 +321,12 @@ def test_a_contact_recased_by_a_redelivery_leaves_its_old_case(warehouses) -> No
 
 
 def test_the_daily_runs_were_window_runs_that_kept_the_partial_parse(warehouses) -> None:
-    """The last run compiled its window (its own days, the day before and the day, and the
-    late-arrival days before them) into the marts and only its own days into staging (raw
-    changed there only), and no run re-parsed the project because its window changed (the
-    window is not in --vars)."""
+    """The last run compiled its window (its own days: its day and the day before, loaded by it
+    but left out of its window and so recorded as unbuilt; and the late-arrival days before
+    them) into the marts and only its own days into staging (raw changed there only), left no
+    unbuilt day, and no run re-parsed the project because its window changed (the window is not
+    in --vars)."""
+    import duckdb
     from pilotage.transform import LATE_ARRIVAL_DAYS
 
     dbt_dir = warehouses[0].parents[1] / "dbt"
@@ -336,6 +338,9 @@ def test_the_daily_runs_were_window_runs_that_kept_the_partial_parse(warehouses)
     assert f"between cast('{own_first}' as date)" in staged and late_first not in staged
     log = (dbt_dir / "logs" / "dbt.log").read_text()
     assert "partial parsing because config vars" not in log
+    con = duckdb.connect(str(warehouses[0]), read_only=True)
+    assert con.execute("select count(*) from raw._unbuilt_days").fetchone() == (0,)
+    con.close()
 
 
 def test_a_warehouse_built_before_the_survey_span_is_rebuilt_once_and_equals_the_full_build(

@@ -48,7 +48,8 @@
 {#- Returns none (no window) or [changed_from, date_to]: the window's days whose raw can have
     changed since the last build, validated. The production build passes the run's own first day
     in env var PILOTAGE_DBT_CHANGED_FROM (transform.window_env: a run's loads replace the raw of
-    its own days only; the window's earlier days are the late-arrival days), read only when
+    its own days only; the window's earlier days are the late-arrival days; a day loaded but not
+    yet built, raw._unbuilt_days, moves it back: pilotage.unbuilt_days), read only when
     executing and only when the window itself comes from the env (partial parse kept, as for the
     window). Otherwise (a manual --vars window, or the env var empty) changed_from is date_from:
     every window day is treated as changed. -#}

@@ -21,9 +21,10 @@
     - It had one but has none now, and its winner was on an unchanged date: that row is still in
       raw and still ranks first (only rows it beat were removed): the staged row stays right.
     A backfill re-delivering older days is a run whose own days are those days: the same
-    argument with those dates. Caveat: a run whose load succeeded but whose dbt build failed must
-    be re-run (its own days) before later runs leave its days unchanged; the late-arrival days no
-    longer re-rank them.
+    argument with those dates. A day loaded but left unbuilt (its build failed, or the load was
+    wider than the build) stays in raw._unbuilt_days until a successful build has it among its
+    own days: the production build starts its own days at the earliest of them
+    (pilotage.unbuilt_days), so the assumption holds without re-running the failed run.
 -#}
 {% macro staged_keys_source(relation, keys) -%}
     {%- if is_incremental() and pilotage.raw_changed_bounds() is not none -%}

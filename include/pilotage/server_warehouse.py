@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from pilotage import unbuilt_days
 from pilotage.ingest.contracts import ENTITIES, Entity
 from pilotage.ingest.gates import ACCEPT_DDL
 from pilotage.ingest.raw_schema import DROPPED_DDL, LOAD_LOG_ACCOUNTS, LOAD_LOG_DDL, REJECTED_ROWS_DDL
@@ -80,7 +81,8 @@ def ensure_raw_schema(con: Connection) -> None:
                        for n, typ in cols.items() if n not in existing[t]]
     missing_columns += [("raw._load_log", n, typ) for n, typ in LOAD_LOG_ACCOUNTS.items()
                         if "raw._load_log" in existing and n not in existing["raw._load_log"]]
-    expected = set(tables) | {"raw._load_log", "raw._rejected_rows", "raw._dropped_by_rule", "raw._load_accept"}
+    expected = set(tables) | {"raw._load_log", "raw._rejected_rows", "raw._dropped_by_rule", "raw._load_accept",
+                              unbuilt_days.TABLE}
     if expected <= set(existing) and not missing_columns:
         return
     con.execute("begin")
@@ -91,7 +93,7 @@ def ensure_raw_schema(con: Connection) -> None:
             definition = ", ".join(f'"{name}" {typ}' for name, typ in cols.items())
             con.execute(f"create table if not exists {table} ({definition})")
         con.execute(LOAD_LOG_DDL)
-        for ddl in (REJECTED_ROWS_DDL, DROPPED_DDL, ACCEPT_DDL):
+        for ddl in (REJECTED_ROWS_DDL, DROPPED_DDL, ACCEPT_DDL, unbuilt_days.DDL):
             con.execute(ddl)
         for table, name, typ in missing_columns:
             con.execute(f'alter table {table} add column if not exists "{name}" {typ}')
@@ -128,11 +130,13 @@ def _copy_select(con: Connection, table: str, columns: Sequence[str], select: st
 
 def replace_days(con: Connection, ent: Entity, parquet_files: list[str], days: list[date]) -> int:
     """Delete the given business days of an entity and COPY the rows of ``parquet_files`` for
-    those days in their place (the caller holds the transaction); returns the rows inserted.
+    those days in their place (the caller holds the transaction), recording the days as unbuilt
+    (:mod:`pilotage.unbuilt_days`); returns the rows inserted.
     A transaction-scoped advisory lock per entity makes two loads of the same entity take turns
     (the second one's delete then sees the first one's rows); other entities do not wait."""
     con.execute("select pg_advisory_xact_lock(?, hashtext(?))", [_ENTITY_LOCK, ent.key])
     con.execute(f"delete from {ent.table} where _business_date = any(?::date[])", [days])
+    unbuilt_days.mark(con, ent.key, days)
     if not parquet_files:
         return 0
     casts = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in ent.all_columns.items())

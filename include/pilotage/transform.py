@@ -10,7 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from pilotage import hash_key, seed_state
+from pilotage import hash_key, seed_state, unbuilt_days
 from pilotage.center import dbt_vars, stage_seeds
 from pilotage.faults import checkpoint
 from pilotage.progress import Progress
@@ -67,7 +67,9 @@ def window_env(window: Window | None, late_days: int = LATE_ARRIVAL_DAYS) -> dic
     """Env vars of the build's business-date window (read by the dbt macro business_date_bounds):
     the window moved back by ``late_days``, and the first day whose raw the run's loads can have
     changed, the window's own first day (macro raw_changed_bounds: the staging tables re-rank
-    only the keys of those days); empty values (every date) without a window."""
+    only the keys of those days; :func:`dbt_build` passes a window starting at the earliest day
+    loaded but not yet built, :mod:`pilotage.unbuilt_days`); empty values (every date) without a
+    window."""
     if window is None:
         return {"PILOTAGE_DBT_DATE_FROM": "", "PILOTAGE_DBT_DATE_TO": "", "PILOTAGE_DBT_CHANGED_FROM": ""}
     return {"PILOTAGE_DBT_DATE_FROM": (window.first - timedelta(days=late_days)).isoformat(),
@@ -110,7 +112,10 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     group is green, :mod:`pilotage.dbt_groups`).
     On DuckDB the seeds and their seed-only tests are left out when nothing that determines them
     changed since the last build that loaded them (:mod:`pilotage.seed_state`); the returned plan
-    says which. The server warehouse loads them every build."""
+    says which. The server warehouse loads them every build.
+    Raw days loaded but not yet built (:mod:`pilotage.unbuilt_days`: a failed build, or a load
+    wider than its build) up to the window's last day widen its own days back to the earliest of
+    them; a build that selects no nodes and exits 0 removes the days it built from that ledger."""
     center = settings.center()
     # the center's CSVs as seeds, staged outside the project (a missing optional one empty)
     seeds = center_seeds_dir(settings)
@@ -135,6 +140,12 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
     # on DuckDB dbt holds the file lock too: if this process is killed, the next writer waits for
     # the orphaned dbt to exit instead of failing on DuckDB's file lock
     with guard as lock_fd:
+        unbuilt = unbuilt_days.pending(settings)
+        own = unbuilt_days.own_days(window, unbuilt)
+        if own is not None and own != window:
+            log.info("raw loaded but not yet built from %s on: this build's own days are %s..%s",
+                     own.first, own.first, own.last)
+        env.update(window_env(own, late_days))
         stage_seeds(center, seeds)
         if settings.warehouse_url:
             plan = seed_state.Plan(True, "the server warehouse loads them every build")
@@ -165,6 +176,8 @@ def dbt_build(settings: Settings, window: Window | None = None, extra_args: list
         code = proc.wait()
         if code == 0 and not settings.warehouse_url:
             seed_state.record(settings.warehouse_path, plan)
+        if code == 0 and not seed_state.selects_nodes(extra_args or ()):
+            unbuilt_days.clear(settings, unbuilt_days.built(own, unbuilt))
         if code == 0 and publish_marts:
             publish_built(settings)
     if code != 0:

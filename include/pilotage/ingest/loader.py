@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+from pilotage import unbuilt_days
 from pilotage.ingest.contracts import Entity
 
 
@@ -21,8 +22,10 @@ def loaded_hashes(con: duckdb.DuckDBPyConnection, entity_key: str) -> dict[date,
 def replace_days(con: duckdb.DuckDBPyConnection, ent: Entity, parquet_files: list[str],
                  days: list[date]) -> int:
     """Delete the given business days of an entity and insert the rows of ``parquet_files``
-    (validated canonical rows) in their place; returns the number of rows inserted."""
+    (validated canonical rows) in their place, recording the days as unbuilt
+    (:mod:`pilotage.unbuilt_days`); returns the number of rows inserted."""
     con.execute(f"delete from {ent.table} where _business_date = any(?::date[])", [days])
+    unbuilt_days.mark(con, ent.key, days)
     if not parquet_files:
         return 0
     quoted = ", ".join(f'"{c}"' for c in ent.all_columns)

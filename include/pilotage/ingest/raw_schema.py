@@ -1,10 +1,11 @@
 """The warehouse's ``raw`` schema: one table per contract entity, the load log the row accounts
-(rows rejected by a rule, records dropped by a layout rule) and the operator's acceptances of
-suspect deliveries."""
+(rows rejected by a rule, records dropped by a layout rule), the operator's acceptances of
+suspect deliveries and the days loaded but not yet built (:mod:`pilotage.unbuilt_days`)."""
 
 from __future__ import annotations
 
 import duckdb
+from pilotage import unbuilt_days
 from pilotage.ingest.contracts import ENTITIES
 from pilotage.ingest.gates import ACCEPT_DDL
 
@@ -68,3 +69,4 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(REJECTED_ROWS_DDL)
     con.execute(DROPPED_DDL)
     con.execute(ACCEPT_DDL)
+    con.execute(unbuilt_days.DDL)
