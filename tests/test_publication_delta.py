@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from pilotage import publish_delta
 from pilotage.publish import publish
+from published_marts import assert_published_equals_working
 
 
 def _execute(settings, *sql: str) -> None:
@@ -40,53 +41,6 @@ def warehouse(settings):
     return settings
 
 
-def _working(settings) -> dict[str, tuple[list, list]]:
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        return _marts(con)
-    finally:
-        con.close()
-
-
-def _marts(con) -> dict[str, tuple[list, list]]:
-    tables = [t for (t,) in con.execute("select table_name from information_schema.tables "
-                                        "where table_schema = 'marts' order by 1").fetchall()]
-    return {t: (con.execute("select column_name, data_type from information_schema.columns where "
-                            "table_schema = 'marts' and table_name = ? order by ordinal_position",
-                            [t]).fetchall(),
-                con.execute(f'select * from marts."{t}" order by all').fetchall()) for t in tables}
-
-
-def _published(settings) -> dict[str, tuple[list, list]]:
-    con = duckdb.connect(str(settings.published_path), read_only=True)
-    try:
-        return _marts(con)
-    finally:
-        con.close()
-
-
-def _parquet(settings) -> dict[str, list]:
-    con = duckdb.connect()
-    try:
-        out = {}
-        for mart in sorted(settings.published_parquet_dir.iterdir()):
-            if any(p.is_dir() for p in mart.iterdir()):
-                sql = (f"select * exclude (year_month) from read_parquet('{mart}/**/*.parquet', "
-                       "hive_partitioning = true) order by all")
-            else:
-                sql = f"select * from read_parquet('{mart}/*.parquet') order by all"
-            out[mart.name] = con.execute(sql).fetchall()
-        return out
-    finally:
-        con.close()
-
-
-def _assert_published_equals_working(settings) -> None:
-    working = _working(settings)
-    assert _published(settings) == working
-    assert _parquet(settings) == {t: rows for t, (_, rows) in working.items()}
-
-
 def _inodes(settings) -> dict[str, int]:
     """``{path relative to the Parquet version: inode}`` of every exported file."""
     root = settings.published_parquet_dir.resolve()
@@ -96,7 +50,7 @@ def _inodes(settings) -> dict[str, int]:
 def test_a_second_publication_links_unchanged_partitions_and_rewrites_the_changed_days(warehouse) -> None:
     settings = warehouse
     publish(settings)
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)
     first, published = _inodes(settings), settings.published_path.stat().st_ino
 
     # a day rebuilt with other rows (a re-delivered day), the table mart rebuilt with the same rows
@@ -104,7 +58,7 @@ def test_a_second_publication_links_unchanged_partitions_and_rewrites_the_change
              "insert into marts.fct_daily select date '2026-09-02', 1000 + i, 2.0 from range(7) r(i)",
              "create or replace table marts.mart_monthly as select * from marts.mart_monthly")
     publish(settings)
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)
     second = _inodes(settings)
     assert second.keys() == first.keys()
     linked = {path for path in second if second[path] == first[path]}
@@ -119,7 +73,7 @@ def test_nothing_changed_links_every_file_and_keeps_the_rows(warehouse) -> None:
     first = _inodes(settings)
     publish(settings)
     assert _inodes(settings) == first
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)
 
 
 def test_changes_made_by_builds_that_were_not_published_are_published_next_time(warehouse) -> None:
@@ -131,7 +85,7 @@ def test_changes_made_by_builds_that_were_not_published_are_published_next_time(
     _execute(settings, "delete from marts.fct_daily where business_date = date '2026-09-04'")
     _execute(settings, "insert into marts.fct_daily values (date '2026-09-05', 99, 9.5)")
     publish(settings)
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)
 
 
 def test_a_column_added_a_mart_added_and_a_mart_dropped_are_published(warehouse) -> None:
@@ -141,7 +95,7 @@ def test_a_column_added_a_mart_added_and_a_mart_dropped_are_published(warehouse)
              "create table marts.mart_new as select date '2026-09-01' as business_date, 1 as n",
              "drop table marts.dim_kpi")
     publish(settings)
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)
     assert not (settings.published_parquet_dir / "dim_kpi").exists()
 
 
@@ -151,10 +105,10 @@ def test_an_emptied_mart_a_filled_one_and_null_partition_dates(warehouse) -> Non
     _execute(settings, "insert into marts.mart_empty values (date '2026-09-01', 1), (null, 2)",
              "delete from marts.mart_monthly")
     publish(settings)
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)
     _execute(settings, "update marts.mart_empty set n = 3 where business_date is null")
     publish(settings)
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)
 
 
 @pytest.mark.parametrize("doubt", ["no manifest", "another published file", "another Parquet version", "full"])
@@ -177,7 +131,7 @@ def test_without_a_trustworthy_manifest_everything_is_written_anew(warehouse, do
         link.unlink()
         link.symlink_to(other.name)
     publish(settings, full=doubt == "full")
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)
     second = _inodes(settings)
     if doubt != "another published file":  # that one only makes the DuckDB copy whole
         assert not set(first.values()) & set(second.values())
@@ -190,7 +144,7 @@ def test_a_manifest_that_cannot_be_read_means_a_whole_publication(warehouse) -> 
     publish_delta.manifest_path(settings.published_parquet_dir).write_text("{not json")
     publish(settings)
     assert not set(first.values()) & set(_inodes(settings).values())
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)
 
 
 def test_changes_compares_days_and_columns() -> None:
@@ -245,4 +199,4 @@ def test_a_published_file_with_too_many_free_blocks_is_written_whole_again(wareh
     monkeypatch.setattr(publication, "MAX_FREE_BLOCKS", 0.0)
     publish(settings)
     assert _free_blocks(settings.published_path) == 0
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)

@@ -13,47 +13,12 @@ from datetime import date
 
 import duckdb
 import pytest
+from published_marts import assert_published_equals_working, marts
 
 pytestmark = pytest.mark.integration
 
 FIRST, HISTORY_LAST, LAST = date(2026, 8, 26), date(2026, 9, 6), date(2026, 9, 9)
 REDELIVERED = date(2026, 8, 28)
-
-
-def _marts(path) -> dict[str, tuple[list, list]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = [t for (t,) in con.execute("select table_name from information_schema.tables "
-                                            "where table_schema = 'marts' order by 1").fetchall()]
-        return {t: (con.execute("select column_name, data_type from information_schema.columns where "
-                                "table_schema = 'marts' and table_name = ? order by ordinal_position",
-                                [t]).fetchall(),
-                    con.execute(f'select * from marts."{t}" order by all').fetchall()) for t in tables}
-    finally:
-        con.close()
-
-
-def _parquet(settings) -> dict[str, list]:
-    con = duckdb.connect()
-    try:
-        out = {}
-        for mart in sorted(settings.published_parquet_dir.iterdir()):
-            if any(p.is_dir() for p in mart.iterdir()):
-                sql = (f"select * exclude (year_month) from read_parquet('{mart}/**/*.parquet', "
-                       "hive_partitioning = true) order by all")
-            else:
-                sql = f"select * from read_parquet('{mart}/*.parquet') order by all"
-            out[mart.name] = con.execute(sql).fetchall()
-        return out
-    finally:
-        con.close()
-
-
-def _assert_published_equals_working(settings) -> dict[str, tuple[list, list]]:
-    working = _marts(settings.warehouse_path)
-    assert _marts(settings.published_path) == working
-    assert _parquet(settings) == {t: rows for t, (_, rows) in working.items()}
-    return working
 
 
 def _load(settings, first: date, last: date) -> None:
@@ -78,14 +43,14 @@ def test_published_equals_working_after_each_run_and_unchanged_months_are_linked
     generate(settings.landing_dir, FIRST, LAST, seed=5, contacts_per_day=40)
     _load(settings, FIRST, HISTORY_LAST)
     dbt_build(settings)  # the history, every day: the first publication, whole
-    history = _assert_published_equals_working(settings)
+    history = assert_published_equals_working(settings)
     august = _inodes(settings, "fct_contacts")
     assert "year_month=2026-08/data_0.parquet" in august
 
     day = date(2026, 9, 7)  # its window, 08-31..09-07, leaves August's contacts as they are
     _load(settings, day, day)
     dbt_build(settings, Window(first=day, last=day))
-    _assert_published_equals_working(settings)
+    assert_published_equals_working(settings)
     after = _inodes(settings, "fct_contacts")
     assert after["year_month=2026-08/data_0.parquet"] == august["year_month=2026-08/data_0.parquet"]
     assert after["year_month=2026-09/data_0.parquet"] != august["year_month=2026-09/data_0.parquet"]
@@ -95,7 +60,7 @@ def test_published_equals_working_after_each_run_and_unchanged_months_are_linked
     _load(settings, REDELIVERED, REDELIVERED)
     published = settings.published_path.read_bytes()
     dbt_build(settings, Window(first=REDELIVERED, last=REDELIVERED), publish_marts=False)
-    assert _marts(settings.warehouse_path) != _marts(settings.published_path)
+    assert marts(settings.warehouse_path) != marts(settings.published_path)
     # then a build whose tests fail: nothing published either
     con = duckdb.connect(str(settings.warehouse_path))
     try:
@@ -118,7 +83,7 @@ def test_published_equals_working_after_each_run_and_unchanged_months_are_linked
     day = date(2026, 9, 8)
     _load(settings, day, day)
     dbt_build(settings, Window(first=day, last=day))
-    working = _assert_published_equals_working(settings)
+    working = assert_published_equals_working(settings)
     def redelivered(marts):
         return [row for row in marts["fct_contacts"][1] if REDELIVERED in row]
 
@@ -133,5 +98,5 @@ def test_published_equals_working_after_each_run_and_unchanged_months_are_linked
     day = LAST
     _load(settings, day, day)
     dbt_build(settings, Window(first=day, last=day))
-    working = _assert_published_equals_working(settings)
+    working = assert_published_equals_working(settings)
     assert ("coaching_minutes", "INTEGER") in working["fct_agent_days"][0]

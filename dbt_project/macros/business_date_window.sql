@@ -6,7 +6,12 @@
     date, or date_from > date_to is a compilation error (fail before touching the warehouse).
 -#}
 {% macro business_date_window(column='business_date') -%}
-    {%- set bounds = business_date_bounds() -%}
+    {{ date_between(column, business_date_bounds()) }}
+{%- endmacro %}
+
+{#- Predicate: `column` between bounds[0] and bounds[1] (ISO dates, inclusive); always true when
+    bounds is none. -#}
+{% macro date_between(column, bounds) -%}
     {%- if bounds is none -%}
         (1 = 1)
     {%- else -%}
@@ -78,12 +83,7 @@
 
 {#- Predicate: `column` lies in raw_changed_bounds (always true without a window). -#}
 {% macro raw_changed_window(column='business_date') -%}
-    {%- set bounds = pilotage.raw_changed_bounds() -%}
-    {%- if bounds is none -%}
-        (1 = 1)
-    {%- else -%}
-        ({{ column }} between cast('{{ bounds[0] }}' as date) and cast('{{ bounds[1] }}' as date))
-    {%- endif -%}
+    {{ date_between(column, raw_changed_bounds()) }}
 {%- endmacro %}
 
 {#- Pre-hook of the incremental marts (dbt_project.yml): with a window, delete its business dates
