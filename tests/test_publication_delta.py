@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from pilotage import publish as publishing
 from pilotage import publish_delta
 from pilotage.publish import publish
 from published_marts import assert_published_equals_working
@@ -156,7 +157,6 @@ def test_changes_compares_days_and_columns() -> None:
     assert publish_delta.changes({"m": mart}, {"m": same})["m"].unchanged
     change = publish_delta.changes({"m": mart}, {"m": moved})["m"]
     assert not change.whole and change.days == {"2026-09-02", "2026-10-01"}
-    assert change.months == {"2026-09", "2026-10"}
     assert publish_delta.changes({"m": mart}, {"m": typed})["m"].whole
     assert publish_delta.changes(None, {"m": mart})["m"].whole
     assert publish_delta.changes({}, {"m": mart})["m"].whole
@@ -200,3 +200,55 @@ def test_a_published_file_with_too_many_free_blocks_is_written_whole_again(wareh
     publish(settings)
     assert _free_blocks(settings.published_path) == 0
     assert_published_equals_working(settings)
+
+
+def _files(settings, mart: str) -> dict[str, int]:
+    """``{path relative to the mart's folder: inode}`` of one mart's Parquet files."""
+    root = settings.published_parquet_dir.resolve() / mart
+    return {str(p.relative_to(root)): p.stat().st_ino for p in root.rglob("*.parquet")}
+
+
+def test_a_large_month_is_one_file_per_day_and_a_changed_day_rewrites_that_file_only(warehouse,
+                                                                                     monkeypatch) -> None:
+    settings = warehouse  # fct_daily: 100 rows a day, 2026-08-30..09-04
+    monkeypatch.setattr(publishing, "DAY_FILES_FROM_ROWS", 250)  # August 200 rows, September 400
+    publish(settings)
+    assert_published_equals_working(settings)
+    first = _files(settings, "fct_daily")
+    assert sorted(first) == ["year_month=2026-08/data_0.parquet"] + [
+        f"year_month=2026-09/2026-09-0{d}_data_0.parquet" for d in range(1, 5)]
+
+    _execute(settings, "delete from marts.fct_daily where business_date = date '2026-09-02'",
+             "insert into marts.fct_daily select date '2026-09-02', 1000 + i, 2.0 from range(100) r(i)")
+    publish(settings)
+    assert_published_equals_working(settings)
+    second = _files(settings, "fct_daily")
+    assert second.keys() == first.keys()
+    assert {path for path in first if second[path] != first[path]} == {
+        "year_month=2026-09/2026-09-02_data_0.parquet"}
+
+    _execute(settings, "delete from marts.fct_daily where business_date = date '2026-09-03'")  # a day gone
+    publish(settings)
+    assert_published_equals_working(settings)
+    third = _files(settings, "fct_daily")
+    assert "year_month=2026-09/2026-09-03_data_0.parquet" not in third
+    assert third["year_month=2026-09/2026-09-01_data_0.parquet"] == first["year_month=2026-09/2026-09-01_data_0.parquet"]
+
+
+def test_a_month_growing_past_the_bound_is_split_and_one_shrinking_is_joined(warehouse, monkeypatch) -> None:
+    settings = warehouse
+    publish(settings)  # every month in one file
+    assert sorted(_files(settings, "fct_daily")) == ["year_month=2026-08/data_0.parquet",
+                                                     "year_month=2026-09/data_0.parquet"]
+    monkeypatch.setattr(publishing, "DAY_FILES_FROM_ROWS", 250)
+    _execute(settings, "insert into marts.fct_daily select date '2026-09-04', 2000 + i, 1.0 from range(3) r(i)")
+    publish(settings)  # one day changed: September written one file per day, no month file left
+    assert_published_equals_working(settings)
+    split = _files(settings, "fct_daily")
+    assert sorted(p for p in split if "2026-09" in p) == [
+        f"year_month=2026-09/2026-09-0{d}_data_0.parquet" for d in range(1, 5)]
+
+    _execute(settings, "delete from marts.fct_daily where business_date > date '2026-09-02'")
+    publish(settings)  # September down to 200 rows: one file again
+    assert_published_equals_working(settings)
+    assert sorted(p for p in _files(settings, "fct_daily") if "2026-09" in p) == ["year_month=2026-09/data_0.parquet"]

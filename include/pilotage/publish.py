@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +36,11 @@ SCHEMA = "marts"
 PARTITION_DATES = ("business_date", "period_start", "month_start", "week_start", "interval_start",
                    "snapshot_date", "date_day")
 PARTITION_COLUMN = "year_month"
+# a month holding more rows than this is exported one file per day (``<day>_data_0.parquet``):
+# a day's change then rewrites that day's file instead of the month
+DAY_FILES_FROM_ROWS = 200_000
+DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}_.+\.parquet")
+DAY_PARTITION = "pilotage_day"  # the staging partition column of the day files (not exported)
 # share of free blocks in the published file past which it is written whole again (compacted)
 MAX_FREE_BLOCKS = 0.25
 
@@ -147,10 +154,16 @@ def _link_tree(source: Path, target: Path, keep=lambda path: True) -> None:
             continue
         dest = target / relative
         dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, dest)
-        except OSError:
-            shutil.copy2(path, dest)
+        _link(path, dest)
+
+
+def _link(path: Path, dest: Path) -> None:
+    """``dest`` as a hard link to ``path``: the same bytes, no copy (a plain copy where links are
+    refused)."""
+    try:
+        os.link(path, dest)
+    except OSError:
+        shutil.copy2(path, dest)
 
 
 def _export_whole(con: duckdb.DuckDBPyConnection, source: str, mart: delta.Mart, target: Path) -> None:
@@ -163,26 +176,74 @@ def _export_whole(con: duckdb.DuckDBPyConnection, source: str, mart: delta.Mart,
         con.execute(f"copy {source} to {_literal(target / (target.name + '.parquet'))} (format parquet)")
 
 
-def _export_months(con: duckdb.DuckDBPyConnection, source: str, mart: delta.Mart, months: frozenset[str],
-                   previous: Path, target: Path) -> None:
-    """The months in ``months`` written anew, the other ones hard-linked from ``previous``."""
-    day = _partition_date(mart.columns)
-    month = f"strftime({_quote(day)}, '%Y-%m')"
-    present = sorted(m for m in months if any(d.startswith(m) for d in mart.days))
-    if present:
+def _day_files(folder: Path | None) -> dict[str, list[Path]]:
+    """``{day: [files]}`` of a month folder written one file per day (none for a month in one file)."""
+    out: dict[str, list[Path]] = {}
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.glob("*.parquet")):
+            if DAY_FILE.fullmatch(path.name):
+                out.setdefault(path.name[:10], []).append(path)
+    return out
+
+
+def _export_dated(con: duckdb.DuckDBPyConnection, source: str, mart: delta.Mart, changed: frozenset[str] | None,
+                  previous: Path | None, target: Path) -> None:
+    """A mart with a partition date into ``year_month=`` folders: the days in ``changed`` (None:
+    every day) written anew, the rest hard-linked from ``previous`` (its last published folder).
+
+    A month of more than :data:`DAY_FILES_FROM_ROWS` rows is written one file per day
+    (``<day>_data_0.parquet``), so that a changed day rewrites that day's file only; a smaller
+    month is one file, rewritten whole when one of its days changed."""
+    assert mart.day is not None
+    months: dict[str, list[str]] = {}
+    for day in mart.days:
+        months.setdefault(day[:7], []).append(day)
+    whole_months, split_days, links = [], [], []
+    for month, days in sorted(months.items()):
+        folder = f"{PARTITION_COLUMN}={month}"
+        old = previous / folder if previous is not None else None
+        old_days = _day_files(old)
+        if sum(mart.days[d][0] for d in days) > DAY_FILES_FROM_ROWS:
+            for day in sorted(days):
+                if changed is None or day in changed or day not in old_days:
+                    split_days.append(day)
+                else:
+                    links += old_days[day]
+        elif (changed is None or old is None or not old.is_dir() or old_days
+              or any(d in changed for d in days)):
+            whole_months.append(month)
+        else:
+            links += sorted(old.glob("*.parquet"))
+    column = _quote(mart.day)
+    if whole_months:
+        month = f"strftime({column}, '%Y-%m')"
         con.execute(f"copy (select *, {month} as {PARTITION_COLUMN} from {source} "
-                    f"where {month} in ({', '.join(_text(m) for m in present)})) to {_literal(target)} "
+                    f"where {month} in ({', '.join(_text(m) for m in whole_months)})) to {_literal(target)} "
                     f"(format parquet, partition_by ({PARTITION_COLUMN}))")
-    changed = {f"{PARTITION_COLUMN}={m}" for m in months}
-    _link_tree(previous, target, keep=lambda relative: relative.parts[0] not in changed)
+    if split_days:
+        staging = target.with_name(f".{target.name}.days")
+        con.execute(f"copy (select *, {delta.day_key(mart.day)} as {DAY_PARTITION} from {source} "
+                    f"where {_days_in(mart, frozenset(split_days))}) to {_literal(staging)} "
+                    f"(format parquet, partition_by ({DAY_PARTITION}))")
+        for path in sorted(staging.glob(f"{DAY_PARTITION}=*/*.parquet")):
+            day = path.parent.name.split("=", 1)[1]
+            dest = target / f"{PARTITION_COLUMN}={day[:7]}" / f"{day}_{path.name}"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, dest)
+        shutil.rmtree(staging)
+    for path in links:
+        dest = target / path.parent.name / path.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _link(path, dest)
 
 
 def _export_parquet(settings: Settings, con: duckdb.DuckDBPyConnection, marts: dict[str, delta.Mart],
                     changes: dict[str, delta.Change], previous: dict[str, delta.Mart],
                     previous_folder: Path | None, folder: Path) -> None:
     """Every mart into ``folder``: whole when it changed otherwise than by days or is not
-    partitioned, else only its changed months; what did not change hard-linked from
-    ``previous_folder``, the last published version (whose marts ``previous`` describes)."""
+    partitioned, else only the files of its changed days (:func:`_export_dated`); what did not
+    change hard-linked from ``previous_folder``, the last published version (whose marts
+    ``previous`` describes)."""
     for table, mart in marts.items():
         target = folder / table
         target.mkdir(parents=True)
@@ -192,11 +253,13 @@ def _export_parquet(settings: Settings, con: duckdb.DuckDBPyConnection, marts: d
         old = old if old is not None and old.is_dir() else None
         if change.unchanged and old is not None:
             _link_tree(old, target)
-        elif (change.whole or old is None or not _partitioned(mart) or table not in previous
-              or not _partitioned(previous[table])):
+        elif not _partitioned(mart) or mart.day is None:
             _export_whole(con, source, mart, target)
+        elif (change.whole or old is None or table not in previous or not _partitioned(previous[table])
+              or previous[table].day is None):
+            _export_dated(con, source, mart, None, None, target)
         else:
-            _export_months(con, source, mart, change.months, old, target)
+            _export_dated(con, source, mart, change.days, old, target)
         checkpoint(settings, "publish_parquet")
 
 
@@ -276,15 +339,26 @@ def publish(settings: Settings, full: bool = False) -> Path:
     previous_folder = _previous_version(settings)
     manifest = None if full else delta.load(link)
     con = connect(settings)
+    seconds: dict[str, float] = {}
+    began = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal began
+        now = time.perf_counter()
+        seconds[step] = now - began
+        began = now
+
     try:
         con.execute(f"attach {_literal(settings.warehouse_path)} as work (read_only)")
         tables = _marts(con)
         marts = {t: delta.fingerprint(con, f"work.{SCHEMA}.{_quote(t)}", columns, _partition_date(columns))
                  for t, columns in tables.items()}
+        lap("compared")
         known = manifest.marts if manifest is not None else {}
         parquet = delta.changes(known if manifest and manifest.describes_parquet(previous_folder) else None, marts)
         copy = delta.changes(known if manifest and manifest.describes_duckdb(target) else None, marts)
         _export_parquet(settings, con, marts, parquet, known, previous_folder, version)
+        lap("parquet")
         if all(c.whole for c in copy.values()):
             _copy_database(settings, con, tables, tmp)
             written = "written whole"
@@ -296,6 +370,7 @@ def publish(settings: Settings, full: bool = False) -> Path:
             _update_database(settings, con, marts, copy, known, tmp)
             written = _describe(copy)
         _fsync(tmp)
+        lap("duckdb")
         checkpoint(settings, "publish_swap")
         os.replace(tmp, target)
         _swap_parquet(settings, version)
@@ -307,8 +382,9 @@ def publish(settings: Settings, full: bool = False) -> Path:
     finally:
         con.close()
         tmp.unlink(missing_ok=True)
-    log.info("published %d mart(s) to %s (%s) and as Parquet to %s -> %s (%s)", len(tables), target,
-             written, link, version.name, _describe(parquet))
+    log.info("published %d mart(s) to %s (%s) and as Parquet to %s -> %s (%s); seconds: %s", len(tables),
+             target, written, link, version.name, _describe(parquet),
+             ", ".join(f"{step} {value:.1f}" for step, value in seconds.items()))
     return target
 
 

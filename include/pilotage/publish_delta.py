@@ -85,10 +85,6 @@ class Change:
     def unchanged(self) -> bool:
         return not self.whole and not self.days
 
-    @property
-    def months(self) -> frozenset[str]:
-        return frozenset(d[:7] for d in self.days)
-
 
 def changes(previous: dict[str, Mart] | None, current: dict[str, Mart]) -> dict[str, Change]:
     """Per working mart, what differs from ``previous`` (None: everything)."""
