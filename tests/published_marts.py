@@ -3,6 +3,8 @@ and sorted rows) and the rows of the Parquet export, each mart sorted."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -45,3 +47,23 @@ def assert_published_equals_working(settings) -> dict[str, tuple[list, list]]:
     assert marts(settings.published_path) == working
     assert parquet(settings) == {t: rows for t, (_, rows) in working.items()}
     return working
+
+
+@contextmanager
+def roster_row_failing_a_test(settings) -> Iterator[None]:
+    """While the block runs, raw holds a roster row of an unknown provider, so a build fails
+    dbt's relationships test on it; the row is removed after."""
+    con = duckdb.connect(str(settings.warehouse_path))
+    try:
+        con.execute("insert into raw.wfm_roster select * replace ('PRV_NOBODY' as provider_id, "
+                    "agent_id || '-x' as agent_id) from raw.wfm_roster limit 1")
+    finally:
+        con.close()
+    try:
+        yield
+    finally:
+        con = duckdb.connect(str(settings.warehouse_path))
+        try:
+            con.execute("delete from raw.wfm_roster where provider_id = 'PRV_NOBODY'")
+        finally:
+            con.close()

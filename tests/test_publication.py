@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from published_marts import roster_row_failing_a_test
 
 pytestmark = pytest.mark.integration
 
@@ -225,21 +226,8 @@ def test_a_build_whose_tests_fail_names_the_test_and_publishes_nothing(built) ->
     settings = built
     published = settings.published_path.read_bytes()
     parquet = settings.published_parquet_dir.resolve()
-    con = duckdb.connect(str(settings.warehouse_path))
-    try:
-        con.execute("insert into raw.wfm_roster select * replace ('PRV_NOBODY' as provider_id, "
-                    "agent_id || '-x' as agent_id) from raw.wfm_roster limit 1")
-    finally:
-        con.close()
-    try:
-        with pytest.raises(DbtError) as failed:
-            dbt_build(settings, Window(first=NEXT, last=NEXT))
-    finally:
-        con = duckdb.connect(str(settings.warehouse_path))
-        try:
-            con.execute("delete from raw.wfm_roster where provider_id = 'PRV_NOBODY'")
-        finally:
-            con.close()
+    with roster_row_failing_a_test(settings), pytest.raises(DbtError) as failed:
+        dbt_build(settings, Window(first=NEXT, last=NEXT))
     message = str(failed.value)
     assert "Failure in test relationships_stg_wfm__roster_provider_id" in message
     assert f"the published copy {settings.published_path} is left as it was" in message

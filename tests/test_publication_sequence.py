@@ -13,7 +13,7 @@ from datetime import date
 
 import duckdb
 import pytest
-from published_marts import assert_published_equals_working, marts
+from published_marts import assert_published_equals_working, marts, roster_row_failing_a_test
 
 pytestmark = pytest.mark.integration
 
@@ -62,21 +62,8 @@ def test_published_equals_working_after_each_run_and_unchanged_months_are_linked
     dbt_build(settings, Window(first=REDELIVERED, last=REDELIVERED), publish_marts=False)
     assert marts(settings.warehouse_path) != marts(settings.published_path)
     # then a build whose tests fail: nothing published either
-    con = duckdb.connect(str(settings.warehouse_path))
-    try:
-        con.execute("insert into raw.wfm_roster select * replace ('PRV_NOBODY' as provider_id, "
-                    "agent_id || '-x' as agent_id) from raw.wfm_roster limit 1")
-    finally:
-        con.close()
-    try:
-        with pytest.raises(DbtError):
-            dbt_build(settings, Window(first=day, last=day))
-    finally:
-        con = duckdb.connect(str(settings.warehouse_path))
-        try:
-            con.execute("delete from raw.wfm_roster where provider_id = 'PRV_NOBODY'")
-        finally:
-            con.close()
+    with roster_row_failing_a_test(settings), pytest.raises(DbtError):
+        dbt_build(settings, Window(first=day, last=day))
     assert settings.published_path.read_bytes() == published
 
     # the next successful run's window (09-01..09-08) does not reach 08-28: published all the same
