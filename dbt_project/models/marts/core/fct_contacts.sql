@@ -27,21 +27,9 @@
     {{ exceptions.raise_compiler_error("var repeat_window_days must be >= 0, got " ~ repeat_days) }}
 {%- endif -%}
 
-with
-
-contacts_enriched as (
-
-    select * from {{ ref('int_contacts_enriched') }}
-    where {{ interval_padded_window('business_date', repeat_days + 1, repeat_days + 1) }}
-
-),
-
-contacts_scoped as (
-
-    select
-        *,
-        -- customer-initiated first legs count for repeats; transfer legs, callbacks and outbound
-        -- contacts are part of an interaction already counted
+{#- customer-initiated first legs count for repeats; transfer legs, callbacks and outbound
+    contacts are part of an interaction already counted -#}
+{%- set is_repeat_eligible -%}
         is_offered
         and not is_transfer_leg
         and coalesce(initiation_method, 'INBOUND') not in (
@@ -49,8 +37,33 @@ contacts_scoped as (
             'MONITOR', 'DISCONNECT', 'AGENT_REPLY'
         )
         and (customer_key is not null or nullif(case_number, '') is not null)
+{%- endset -%}
+
+with
+
+contacts_scoped as (
+
+    select
+        *,
+        {{ is_repeat_eligible }}
             as is_repeat_eligible
-    from contacts_enriched
+    from {{ ref('int_contacts_enriched') }}
+    where {{ business_date_window('business_date') }}
+
+),
+
+repeat_candidates as (
+
+    -- the neighbours of the repeat flags: the window widened on both sides, read narrow (four
+    -- columns, not the contact's forty)
+    select
+        contact_id,
+        customer_key,
+        nullif(case_number, '') as case_number,
+        initiated_at
+    from {{ ref('int_contacts_enriched') }}
+    where {{ interval_padded_window('business_date', repeat_days + 1, repeat_days + 1) }}
+        and {{ is_repeat_eligible }}
 
 ),
 
@@ -82,18 +95,6 @@ case_resolution_by_origin as (
     where origin_contact_id is not null
         and is_resolved is not null
     group by origin_contact_id
-
-),
-
-repeat_candidates as (
-
-    select
-        contact_id,
-        customer_key,
-        nullif(case_number, '') as case_number,
-        initiated_at
-    from contacts_scoped
-    where is_repeat_eligible
 
 ),
 
@@ -163,7 +164,6 @@ contacts as (
         on nullif(contacts_scoped.case_number, '') = case_resolution_by_number.case_number
     left join case_resolution_by_origin
         on contacts_scoped.contact_id = case_resolution_by_origin.origin_contact_id
-    where {{ business_date_window('contacts_scoped.business_date') }}
 
 ),
 
