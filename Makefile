@@ -40,7 +40,7 @@ test: install ## run the whole test suite (unit + integration with Airflow, GX, 
 test-fast: install ## unit tests only
 	$(VENV)/bin/pytest -m "not integration"
 
-bench: install ## the scale goals through real Airflow runs -> docs/benchmarks.md (~30 min; BENCH_ARGS=--quick: ~5 min)
+bench: install ## the scale goals through real Airflow runs -> docs/benchmarks.md (~20 min; BENCH_ARGS=--quick: ~5 min)
 	$(VENV)/bin/python -m pilotage.bench $(BENCH_ARGS)
 
 docs: install ## build the dbt docs and the validation Data Docs side by side into data/docs (demo warehouse)

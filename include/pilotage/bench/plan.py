@@ -55,4 +55,4 @@ class Plan:
 QUICK = Plan("quick", low=1_000, high=10_000, short_days=2, short_volume=1_000, long_days=30,
              long_volume=1_000, pairs=1, high_on_long=False, expected_minutes=5)
 FULL = Plan("full", low=1_000, high=100_000, short_days=28, short_volume=100_000, long_days=371,
-            long_volume=1_000, pairs=2, high_on_long=True, expected_minutes=30)
+            long_volume=1_000, pairs=2, high_on_long=True, expected_minutes=20)
