@@ -20,7 +20,7 @@ def _tests(entry: dict, column: str | None) -> list[tuple[tuple, bool]]:
     for test in entry.get("data_tests") or []:
         name, spec = (test, {}) if isinstance(test, str) else next(iter(test.items()))
         spec = spec or {}
-        arguments = {k: v for k, v in spec.items() if k != "config"}.get("arguments", {})
+        arguments = spec.get("arguments") or {}
         tags = (spec.get("config") or {}).get("tags") or []
         found.append(((name, column, repr(sorted(arguments.items()))), TAG in tags))
     return found
