@@ -3,7 +3,7 @@
 from datetime import date
 
 from pilotage.settings import Settings
-from pilotage.transform import dbt_build_command, window_env
+from pilotage.transform import dbt_build_command, dbt_env, window_env
 from pilotage.window import Window
 
 
@@ -43,3 +43,11 @@ def test_unbuilt_days_before_the_window_start_its_own_days_and_its_late_days() -
     assert own_days(window, unbuilt[1:]) == window  # only within or after the window: unchanged
     assert own_days(window, []) == window
     assert own_days(None, unbuilt) is None and built(None, unbuilt) == unbuilt  # every day
+
+
+def test_dbt_file_log_keeps_info_events_unless_the_environment_asks_for_debug(tmp_path, monkeypatch) -> None:
+    settings = Settings.build({"PILOTAGE_DATA_DIR": str(tmp_path)}, env={})
+    monkeypatch.delenv("DBT_LOG_LEVEL_FILE", raising=False)
+    assert dbt_env(settings, "key")["DBT_LOG_LEVEL_FILE"] == "info"
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
+    assert dbt_env(settings, "key")["DBT_LOG_LEVEL_FILE"] == "debug"
