@@ -41,6 +41,12 @@ def test_plan_days_follow_each_other_and_volumes_alternate():
         weekdays = [d.weekday() for d in (*days["short_daily"], *days["long_daily"])]
         assert max(weekdays) <= 3 and days["short_daily"][0].weekday() == days["long_daily"][0].weekday()
     assert [FULL.volume_of(i, on_long=False) for i in range(4)] == [1_000, 100_000, 1_000, 100_000]
+    # the small center: its own history at the low volume, its daily runs on the low runs' days
+    small = FULL.days()
+    assert (small["small"][1] - small["small"][0]).days + 1 == FULL.small_days
+    assert small["small"][1] == small["short"][1] and small["small_daily"] == small["short_daily"][::2]
+    assert {FULL.volume_of(i, on_long=False) for i in range(0, 4, 2)} == {FULL.low}
+    assert QUICK.days()["small"] is None and QUICK.days()["small_daily"] == []
     assert {QUICK.volume_of(i, on_long=True) for i in range(2)} == {QUICK.low}
 
 
@@ -67,6 +73,21 @@ def test_goals_take_medians_marginal_and_ratios_from_the_runs():
     cells = [c.strip() for c in runs_table(m).splitlines()[4].split("|")]
     assert "dbt folder tasks s" in header and "publish s" in header
     assert cells[8:10] == ["0.8", "0.8"]  # the two folder tasks summed (0.75), publication
+
+
+def test_full_mode_takes_the_fixed_cost_from_the_small_center():
+    """On the full plan the fixed-cost goal is the low run on the small center; the low run on the
+    large short history stays beside it, under the same bound, and the marginal is still taken
+    on the large history (100 k - 1 k on the same warehouse)."""
+    m = Measures(FULL, raw_query=2.0, runs=[
+        _run("rebuild 28 d x 100,000", 200.0), _run("daily 1,000 on short", 80.0),
+        _run("daily 100,000 on short", 92.0), _run("daily 1,000 on short", 84.0),
+        _run("daily 100,000 on short", 90.0), _run("daily 1,000 on small", 41.0),
+        _run("daily 1,000 on small", 45.0)])
+    fixed, low_large, high, marginal, *_ = goals(m)
+    assert fixed.what == "fixed cost: daily run, 1,000/day, on 28 d x 1,000" and fixed.measured == 43.0
+    assert "on 28 d x 100,000" in low_large.what and low_large.measured == 82.0 and low_large.limit == 30
+    assert (high.measured, marginal.measured) == (91.0, 9.0)
 
 
 def test_raw_query_reads_the_configured_center_and_a_generated_day(tmp_path):
